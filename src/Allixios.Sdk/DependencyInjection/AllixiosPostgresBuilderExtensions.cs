@@ -1,0 +1,50 @@
+using Allixios;
+using Allixios.Storage;
+using Allixios.Tenancy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Puts Allixios on PostgreSQL.</summary>
+public static class AllixiosPostgresBuilderExtensions
+{
+    /// <summary>
+    /// Stores everything durable in PostgreSQL 15+ with pgvector: registers one <see cref="NpgsqlDataSource"/> with the
+    /// pgvector type mapping, replaces the in-memory stores, migrates the schema at start (see
+    /// <see cref="PostgresOptions.MigrateAtStart"/>) and adds a readiness check tagged <c>ready</c>.
+    /// </summary>
+    public static IAllixiosBuilder UsePostgres(this IAllixiosBuilder builder, string connectionString, Action<PostgresOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<PostgresOptions>()
+            .ValidateDataAnnotations()
+            .Configure(o =>
+            {
+                o.ConnectionString = connectionString;
+                configure?.Invoke(o);
+            });
+
+        services.TryAddSingleton(sp =>
+        {
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString);
+            dataSourceBuilder.UseVector();
+            return dataSourceBuilder.Build();
+        });
+        services.TryAddSingleton(sp => new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Logging.ILogger<MigrationRunner>>()));
+        services.Replace(ServiceDescriptor.Singleton<ITenantStore, PostgresTenantStore>());
+        services.Replace(ServiceDescriptor.Singleton<IApiKeyStore, PostgresApiKeyStore>());
+        services.Replace(ServiceDescriptor.Singleton<IAuditLog, PostgresAuditLog>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, PostgresMigrationService>());
+        if (!services.Any(s => s.ServiceType == typeof(PostgresHealthCheck)))
+        {
+            services.AddSingleton<PostgresHealthCheck>();
+            services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
+        }
+
+        return builder;
+    }
+}

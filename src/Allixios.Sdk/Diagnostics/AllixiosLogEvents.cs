@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Allixios.Diagnostics;
+
+/// <summary>The event ids of Allixios log messages, stable so that operators can alert on them.</summary>
+public static class AllixiosLogEvents
+{
+    /// <summary>A schema migration was applied.</summary>
+    public static readonly EventId MigrationApplied = new(1001, nameof(MigrationApplied));
+
+    /// <summary>A schema migration was rolled back.</summary>
+    public static readonly EventId MigrationRolledBack = new(1002, nameof(MigrationRolledBack));
+
+    /// <summary>The schema was already up to date.</summary>
+    public static readonly EventId SchemaUpToDate = new(1003, nameof(SchemaUpToDate));
+
+    /// <summary>A bootstrap admin key was generated and printed once.</summary>
+    public static readonly EventId BootstrapKeyGenerated = new(1101, nameof(BootstrapKeyGenerated));
+
+    /// <summary>The bootstrap admin key from configuration was registered.</summary>
+    public static readonly EventId BootstrapKeyConfigured = new(1102, nameof(BootstrapKeyConfigured));
+}

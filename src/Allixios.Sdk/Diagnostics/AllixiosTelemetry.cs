@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Allixios.Diagnostics;
+
+/// <summary>
+/// The one <see cref="Meter"/> and one <see cref="ActivitySource"/> of Allixios. Hosts export them by name:
+/// <c>AddMeter(AllixiosTelemetry.Name)</c>, <c>AddSource(AllixiosTelemetry.Name)</c>.
+/// </summary>
+public static class AllixiosTelemetry
+{
+    /// <summary>The name of the meter and the activity source: <c>Allixios</c>.</summary>
+    public const string Name = "Allixios";
+
+    /// <summary>The activity source every Allixios span starts from.</summary>
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    /// <summary>The meter every Allixios instrument belongs to.</summary>
+    public static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> ApiKeyAuthentications = Meter.CreateCounter<long>(
+        "allixios.api_key.authentications",
+        unit: "{authentication}",
+        description: "API key authentications, by outcome.");
+
+    internal static readonly Counter<long> MigrationsApplied = Meter.CreateCounter<long>(
+        "allixios.storage.migrations_applied",
+        unit: "{migration}",
+        description: "Schema migrations applied or rolled back by this process, by direction.");
+}

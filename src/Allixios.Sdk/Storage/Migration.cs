@@ -1,0 +1,15 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Allixios.Storage;
+
+/// <summary>One versioned schema change: the SQL that applies it and the SQL that undoes it.</summary>
+/// <param name="Version">The version it brings the schema to; versions start at 1 and have no gaps.</param>
+/// <param name="Name">What it is for, from its file name.</param>
+/// <param name="UpSql">The SQL that applies it.</param>
+/// <param name="DownSql">The SQL that undoes it.</param>
+public sealed record Migration(int Version, string Name, string UpSql, string DownSql)
+{
+    /// <summary>The SHA-256 of the up script with line endings normalised; an applied migration must keep it.</summary>
+    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(UpSql.ReplaceLineEndings("\n"))));
+}
