@@ -1,0 +1,103 @@
+using Allixios;
+using Allixios.Diagnostics;
+using Allixios.Runtime.Errors;
+using Allixios.Runtime.Hosting;
+using Allixios.Runtime.Security;
+using Allixios.Runtime.Services;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.OpenApi.Models;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+if (CommandLineVerbs.TryRun(args, out var verbExitCode))
+{
+    return await verbExitCode;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+ListenAddresses.ApplyDefaults(builder);
+
+var runtimeOptions = builder.Configuration.GetSection(RuntimeOptions.SectionName).Get<RuntimeOptions>() ?? new RuntimeOptions();
+builder.Services.AddOptionsWithValidateOnStart<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = runtimeOptions.MaxRequestBodyBytes);
+
+// The engine: embedded by default; PostgreSQL and Redis when their settings are present.
+var allixios = builder.Services.AddAllixios();
+builder.Services.AddOptions<AllixiosOptions>().BindConfiguration(AllixiosOptions.SectionName);
+if (builder.Configuration["Allixios:Postgres:ConnectionString"] is { Length: > 0 } postgres)
+{
+    allixios.UsePostgres(postgres, o => builder.Configuration.GetSection("Allixios:Postgres").Bind(o));
+}
+
+if (builder.Configuration["Allixios:Redis:Configuration"] is { Length: > 0 } redis)
+{
+    allixios.UseRedis(redis);
+}
+
+// Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
+builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+// One contract, two protocols: the gRPC services are also served as HTTP/JSON under /v1 by JSON transcoding.
+builder.Services.AddGrpc(o =>
+{
+    o.MaxReceiveMessageSize = runtimeOptions.MaxRequestBodyBytes;
+    o.EnableDetailedErrors = false;
+    o.Interceptors.Add<ErrorMappingInterceptor>();
+    o.Interceptors.Add<ApiKeyInterceptor>();
+}).AddJsonTranscoding();
+builder.Services.AddGrpcReflection();
+builder.Services.AddGrpcHealthChecks();
+builder.Services.AddGrpcSwagger();
+builder.Services.AddSwaggerGen(o =>
+{
+    o.SwaggerDoc("v1", new OpenApiInfo { Title = "Allixios API", Version = "v1", Description = "The Allixios runtime's HTTP/JSON API, transcoded from its gRPC contract." });
+    var apiKey = new OpenApiSecurityScheme
+    {
+        Type = SecuritySchemeType.Http,
+        Scheme = "bearer",
+        Description = "An Allixios API key, sent as 'Authorization: Bearer <key>' (or 'X-Api-Key: <key>').",
+        Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "ApiKey" },
+    };
+    o.AddSecurityDefinition("ApiKey", apiKey);
+    o.AddSecurityRequirement(new OpenApiSecurityRequirement { [apiKey] = [] });
+});
+
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService("allixios-runtime"))
+    .WithMetrics(metrics => metrics
+    .AddMeter(AllixiosTelemetry.Name)
+    .AddAspNetCoreInstrumentation()
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+
+app.UseMiddleware<ProblemDetailsMiddleware>();
+app.UseAuthentication();
+
+app.MapGrpcService<TenantsService>();
+app.MapGrpcService<ApiKeysService>();
+app.MapGrpcService<IdentityService>();
+app.MapGrpcReflectionService();
+app.MapGrpcHealthChecksService();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+app.MapPrometheusScrapingEndpoint("/metrics");
+
+app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "docs";
+    o.SwaggerEndpoint("/openapi/v1.json", "Allixios API v1");
+    o.DocumentTitle = "Allixios API reference";
+});
+
+ListenAddresses.PrintWhenStarted(app);
+await app.RunAsync();
+return 0;
+
+/// <summary>The runtime's entry point; public so that tests can reference the assembly.</summary>
+public partial class Program;

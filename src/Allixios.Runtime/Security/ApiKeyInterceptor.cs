@@ -1,0 +1,59 @@
+using Allixios.Runtime.Errors;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Allixios.Runtime.Security;
+
+/// <summary>
+/// Requires an authenticated API key for every Allixios service call, over gRPC and transcoded HTTP alike, and
+/// says why a key was refused (missing, unknown, revoked, expired). Health and reflection stay open.
+/// </summary>
+internal sealed class ApiKeyInterceptor : Interceptor
+{
+    private const string ProtectedPrefix = "/allixios.";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await EnsureAuthenticatedAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await EnsureAuthenticatedAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    private static async Task EnsureAuthenticatedAsync(ServerCallContext context)
+    {
+        if (!context.Method.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var http = context.GetHttpContext();
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            return;
+        }
+
+        var result = await http.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
+        if (result.Succeeded)
+        {
+            http.User = result.Principal;
+            return;
+        }
+
+        var message = result.Failure?.Message
+            ?? "No API key was sent: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.";
+        throw ErrorMapping.WithReason(new Status(StatusCode.Unauthenticated, message), http, result.Failure is null ? "missing_api_key" : "invalid_api_key");
+    }
+}
