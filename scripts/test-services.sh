@@ -40,7 +40,7 @@ log_dir="$services_dir/logs"
 env_file="$services_dir/env"
 vector_control=/usr/share/postgresql/15/extension/vector.control
 
-# pgvector 0.8.0 is only packaged for PostgreSQL 15 as source, in Debian trixie.
+# Debian 12 has no pgvector for PostgreSQL 15; trixie's source package (0.8.0) builds against it.
 pgvector_suite=trixie
 apt_mirror=http://deb.debian.org/debian   # the host /etc/apt/sources.list.d/debian.sources uses
 
@@ -51,7 +51,7 @@ die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 tail_log() {
   local file="$1" lines="${2:-30}"
   [[ -f "$file" ]] || return 0
-  say "--- last $lines lines of $file ---"
+  say "--- last $lines lines of $file ---" >&2
   tail -n "$lines" "$file" | sed 's/^/[services]   /' >&2
 }
 
@@ -114,6 +114,8 @@ EOF
     -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
     -o "Dir::State::Lists=$apt_dir/lists"
     -o "Dir::Cache=$apt_dir/cache"
+    # The download folders belong to root, which the _apt sandbox user cannot write to.
+    -o "APT::Sandbox::User=root"
   )
   if ! compgen -G "$apt_dir/lists/*_Sources*" >/dev/null; then
     apt-get "${apt_opts[@]}" update
@@ -128,10 +130,9 @@ build_pgvector() {
   src="$(find "$services_dir/build" -mindepth 1 -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)"
   [[ -n "$src" ]] || die "pgvector source not found under $services_dir/build"
   say "building $(basename "$src") (log: $log_dir/pgvector-build.log)"
-  # OPTFLAGS= drops pgvector's default -march=native, so the installed library does not depend
-  # on this host's CPU (as Debian's own build does). with_llvm=no skips JIT bitcode: faster,
-  # and clang is not needed.
-  local make_args=(PG_CONFIG="$pg_bin/pg_config" OPTFLAGS= with_llvm=no)
+  # Debian's `no-native` patch already drops pgvector's -march=native, so the library does not
+  # depend on this host's CPU. with_llvm=no skips JIT bitcode: faster, and needs no clang.
+  local make_args=(PG_CONFIG="$pg_bin/pg_config" with_llvm=no)
   if ! { make -C "$src" -j"$(nproc)" "${make_args[@]}" && make -C "$src" "${make_args[@]}" install; } \
       >"$log_dir/pgvector-build.log" 2>&1; then
     tail_log "$log_dir/pgvector-build.log"
@@ -206,15 +207,17 @@ after_install_cleanup() {
 # The postgres user must be able to reach its folder; a clone under e.g. /root (0700) would not
 # let it. Grant search (x) only, not listing, on the ancestors that lack it.
 ensure_traversable() {
-  local dir="$pg_root"
-  as_postgres test -x "$dir" 2>/dev/null && return 0
-  dir="$(dirname "$dir")"
-  while [[ "$dir" != / ]]; do
+  as_postgres test -x "$pg_root" 2>/dev/null && return 0
+  local dir="" part
+  local -a parts
+  IFS=/ read -ra parts <<<"${pg_root#/}"
+  # Top down, so only the folders that really block the way are changed.
+  for part in "${parts[@]}"; do
+    dir="$dir/$part"
     if ! as_postgres test -x "$dir" 2>/dev/null; then
       say "granting o+x on $dir so the postgres user can reach $pg_root"
       chmod o+x "$dir"
     fi
-    dir="$(dirname "$dir")"
   done
 }
 
@@ -287,7 +290,7 @@ pg_start() {
   say "starting postgres on 127.0.0.1:$pg_port"
   if ! as_postgres "$pg_bin/pg_ctl" start -D "$pg_data" -l "$pg_log" -w -t 60 \
       -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$sock_setting'" \
-      >"$log_dir/pg_ctl.log" 2>&1; then
+      >"$log_dir/pg_ctl.log" 2>&1 9>&-; then
     tail_log "$log_dir/pg_ctl.log"
     tail_log "$pg_log"
     die "postgres did not start"
@@ -340,7 +343,7 @@ redis_start() {
   # No persistence: tests want a blank, fast server.
   if ! redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize yes --pidfile "$redis_pidfile" --dir "$redis_root" --logfile "$redis_log" \
-      >>"$redis_log" 2>&1; then
+      >>"$redis_log" 2>&1 9>&-; then
     tail_log "$redis_log"
     die "redis did not start"
   fi
@@ -414,6 +417,8 @@ EOF
 
 cmd_start() {
   local t0=$SECONDS
+  # A stale env file would point callers at servers that are not there.
+  rm -f "$env_file"
   install_missing
   pg_start
   redis_start
@@ -425,6 +430,7 @@ cmd_start() {
 }
 
 cmd_stop() {
+  rm -f "$env_file"
   pg_stop
   redis_stop
 }
@@ -452,14 +458,21 @@ main() {
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
   esac
   [[ "$(id -u)" == 0 ]] || die "must run as root (it installs packages and runs postgres as its user)"
-  [[ "$pg_port" =~ ^[0-9]+$ && "$redis_port" =~ ^[0-9]+$ ]] || die "ports must be numbers"
+  local port
+  for port in "$pg_port" "$redis_port"; do
+    [[ "$port" =~ ^[0-9]+$ ]] && ((port >= 1024 && port <= 65535)) \
+      || die "port '$port' must be a number from 1024 to 65535"
+  done
   [[ "$services_dir" != *"'"* ]] || die "ALLIXIOS_SERVICES_DIR must not contain a single quote"
 
   mkdir -p "$services_dir" "$log_dir"
   chmod 755 "$services_dir"
-  # Two test runs starting at once would race on initdb, apt and the ports.
-  exec 9>"$services_dir/.lock"
-  flock 9
+  if [[ "$cmd" != status ]]; then
+    # Two test runs starting at once would race on initdb, apt and the ports. The servers must
+    # not inherit fd 9 (see `9>&-` where they start), or they would hold this lock forever.
+    exec 9>"$services_dir/lock"
+    flock -w 600 9 || die "another test-services.sh has held $services_dir/lock for 10 minutes"
+  fi
   trap '[[ -n "$fetch_pid" ]] && kill "$fetch_pid" 2>/dev/null; true' EXIT
 
   "cmd_$cmd"

@@ -6,6 +6,7 @@ using Allixios.Runtime.Security;
 using Allixios.Runtime.Services;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi.Models;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -49,7 +50,8 @@ builder.Services.AddGrpc(o =>
     o.Interceptors.Add<ApiKeyInterceptor>();
 }).AddJsonTranscoding();
 builder.Services.AddGrpcReflection();
-builder.Services.AddGrpcHealthChecks();
+builder.Services.AddGrpcHealthChecks(o => o.Services.Map(string.Empty, check => check.Tags.Contains("ready")))
+    .AddCheck<StartedHealthCheck>("started", tags: ["ready"]);
 builder.Services.AddGrpcSwagger();
 builder.Services.AddSwaggerGen(o =>
 {
@@ -74,6 +76,18 @@ builder.Services.AddOpenTelemetry()
 
 var app = builder.Build();
 
+app.Use((context, next) =>
+{
+    // gRPC enforces its own per-message limit (MaxReceiveMessageSize → ResourceExhausted); Kestrel's whole-body
+    // limit would instead cut the stream with an opaque error.
+    if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+        && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+    {
+        bodySize.MaxRequestBodySize = null;
+    }
+
+    return next(context);
+});
 app.UseMiddleware<ProblemDetailsMiddleware>();
 app.UseAuthentication();
 

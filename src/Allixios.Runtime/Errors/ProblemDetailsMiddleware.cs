@@ -72,10 +72,12 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 detail = TooLarge(maxBody);
             }
-            else if (detail == JsonBodyDiagnosis.TranscodingMessage)
+            else if (context.Response.StatusCode == StatusCodes.Status400BadRequest && ErrorMapping.ReasonOf(context) is null && context.Request.HasJsonContentType())
             {
-                (var reason, detail) = await JsonBodyDiagnosis.DiagnoseAsync(context.Request);
+                // Transcoding could not read the body into the request message: say where the JSON goes wrong.
+                (var reason, var diagnosis) = await JsonBodyDiagnosis.DiagnoseAsync(context.Request);
                 ErrorMapping.SetReason(context, reason);
+                detail = detail is null || detail == JsonBodyDiagnosis.TranscodingMessage ? diagnosis : $"{diagnosis} ({detail})";
             }
 
             if (detail is null && IsProblem(context.Response.ContentType))

@@ -21,6 +21,8 @@ public static class AllixiosServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // The engine logs (migrations, the bootstrap key); a plain ServiceCollection has no logging until asked.
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantStore, InMemoryTenantStore>();
         services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
