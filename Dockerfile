@@ -38,7 +38,8 @@ ENV ASPNETCORE_HTTP_PORTS="" \
     Kestrel__Endpoints__Http__Url=http://+:8080 \
     Kestrel__Endpoints__Http__Protocols=Http1 \
     Kestrel__Endpoints__Grpc__Url=http://+:8081 \
-    Kestrel__Endpoints__Grpc__Protocols=Http2
+    Kestrel__Endpoints__Grpc__Protocols=Http2 \
+    Logging__Console__FormatterName=json
 EXPOSE 8080 8081
 
 COPY --from=build /app ./

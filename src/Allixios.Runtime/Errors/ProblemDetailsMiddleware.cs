@@ -7,7 +7,8 @@ namespace Allixios.Runtime.Errors;
 /// <summary>
 /// Makes every HTTP error an <c>application/problem+json</c> body with a stable <c>type</c>: the
 /// <c>google.rpc.Status</c> JSON that gRPC JSON transcoding writes, empty error responses (unknown routes, wrong
-/// methods), and request errors Kestrel raises (oversized bodies). gRPC calls pass untouched: they carry a status.
+/// methods), and request errors Kestrel raises (oversized bodies). Other error bodies (a 503 health report) and gRPC
+/// calls, which carry a status of their own, pass untouched.
 /// </summary>
 internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<ProblemDetailsMiddleware> logger)
 {
@@ -80,9 +81,9 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
                 detail = detail is null || detail == JsonBodyDiagnosis.TranscodingMessage ? diagnosis : $"{diagnosis} ({detail})";
             }
 
-            if (detail is null && IsProblem(context.Response.ContentType))
+            if (detail is null && body.Length > 0)
             {
-                // Already problem+json (e.g. written by ASP.NET Core itself): pass it on as it is.
+                // A body of its own (problem+json already, a health report): pass it on as it is.
                 body.Position = 0;
                 await body.CopyToAsync(original, context.RequestAborted);
                 return;
@@ -147,8 +148,6 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
             return null;
         }
     }
-
-    private static bool IsProblem(string? contentType) => contentType?.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) == true;
 
     private static string TooLarge(long? limit)
         => $"The request body is larger than this server accepts ({limit} bytes): send less, or raise Allixios:Runtime:MaxRequestBodyBytes.";
