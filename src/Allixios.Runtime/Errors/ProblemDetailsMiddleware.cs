@@ -76,9 +76,18 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
             else if (context.Response.StatusCode == StatusCodes.Status400BadRequest && ErrorMapping.ReasonOf(context) is null && context.Request.HasJsonContentType())
             {
                 // Transcoding could not read the body into the request message: say where the JSON goes wrong.
-                (var reason, var diagnosis) = await JsonBodyDiagnosis.DiagnoseAsync(context.Request);
-                ErrorMapping.SetReason(context, reason);
-                detail = detail is null || detail == JsonBodyDiagnosis.TranscodingMessage ? diagnosis : $"{diagnosis} ({detail})";
+                try
+                {
+                    (var reason, var diagnosis) = await JsonBodyDiagnosis.DiagnoseAsync(context.Request);
+                    ErrorMapping.SetReason(context, reason);
+                    detail = detail is null || detail == JsonBodyDiagnosis.TranscodingMessage ? diagnosis : $"{diagnosis} ({detail})";
+                }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    // Transcoding gave up on the JSON before the end; reading the rest found it too large.
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    detail = TooLarge(maxBody);
+                }
             }
 
             if (detail is null && body.Length > 0)

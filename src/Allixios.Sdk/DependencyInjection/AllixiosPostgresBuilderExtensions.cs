@@ -20,8 +20,7 @@ public static class AllixiosPostgresBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var services = builder.Services;
-        services.AddOptionsWithValidateOnStart<PostgresOptions>()
-            .ValidateDataAnnotations()
+        services.AddOptionsValidatedOnce<PostgresOptions>()
             .Configure(o =>
             {
                 o.ConnectionString = connectionString;

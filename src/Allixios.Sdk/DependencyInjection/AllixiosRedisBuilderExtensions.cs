@@ -19,8 +19,7 @@ public static class AllixiosRedisBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
         var services = builder.Services;
-        services.AddOptionsWithValidateOnStart<RedisOptions>()
-            .ValidateDataAnnotations()
+        services.AddOptionsValidatedOnce<RedisOptions>()
             .Configure(o => o.Configuration = configuration);
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
         {

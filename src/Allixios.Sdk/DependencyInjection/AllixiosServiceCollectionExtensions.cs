@@ -15,7 +15,7 @@ public static class AllixiosServiceCollectionExtensions
     public static IAllixiosBuilder AddAllixios(this IServiceCollection services, Action<AllixiosOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptionsWithValidateOnStart<AllixiosOptions>().ValidateDataAnnotations();
+        var options = services.AddOptionsValidatedOnce<AllixiosOptions>();
         if (configure is not null)
         {
             options.Configure(configure);

@@ -10,6 +10,7 @@ namespace Allixios.Storage;
 /// <param name="DownSql">The SQL that undoes it.</param>
 public sealed record Migration(int Version, string Name, string UpSql, string DownSql)
 {
+    // Computed on each read, not stored: a copy made with 'with { UpSql = … }' would keep the original's stored value.
     /// <summary>The SHA-256 of the up script with line endings normalised; an applied migration must keep it.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(UpSql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(UpSql.ReplaceLineEndings("\n"))));
 }

@@ -69,6 +69,7 @@ public static partial class ApiScopes
         return list;
     }
 
-    [GeneratedRegex("^(admin|[a-z][a-z0-9-]{0,39}:(read|write))$", RegexOptions.CultureInvariant)]
+    // \z, not $: .NET's $ also matches before a final newline.
+    [GeneratedRegex(@"^(admin|[a-z][a-z0-9-]{0,39}:(read|write))\z", RegexOptions.CultureInvariant)]
     private static partial Regex ScopePattern();
 }

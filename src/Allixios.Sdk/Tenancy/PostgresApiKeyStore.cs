@@ -20,10 +20,11 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         command.Parameters.Add(new() { Value = key.Name });
         command.Parameters.Add(new() { Value = key.Scopes.ToArray() });
         command.Parameters.Add(new() { Value = key.Prefix });
-        command.Parameters.Add(new() { Value = key.CreatedAt });
-        command.Parameters.Add(new() { Value = (object?)key.ExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)key.RevokedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)key.LastUsedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Npgsql writes timestamptz from UTC values only; a caller's time may carry any offset.
+        command.Parameters.Add(new() { Value = key.CreatedAt.ToUniversalTime() });
+        command.Parameters.Add(new() { Value = (object?)key.ExpiresAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)key.RevokedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)key.LastUsedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = secretHash });
         try
         {
@@ -84,7 +85,7 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         await using var command = scope.CreateCommand($"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant_id = $1 AND key_id = $2 RETURNING {Columns}");
         command.Parameters.Add(new() { Value = tenantId });
         command.Parameters.Add(new() { Value = keyId });
-        command.Parameters.Add(new() { Value = revokedAt });
+        command.Parameters.Add(new() { Value = revokedAt.ToUniversalTime() });
         var key = await ReadOneAsync(command, cancellationToken);
         await scope.CommitAsync(cancellationToken);
         return key;
@@ -96,7 +97,7 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         await using var scope = await PostgresScope.ForSystemAsync(dataSource, cancellationToken);
         await using var command = scope.CreateCommand("UPDATE api_keys SET last_used_at = $2 WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < $2)");
         command.Parameters.Add(new() { Value = keyId });
-        command.Parameters.Add(new() { Value = usedAt });
+        command.Parameters.Add(new() { Value = usedAt.ToUniversalTime() });
         await command.ExecuteNonQueryAsync(cancellationToken);
         await scope.CommitAsync(cancellationToken);
     }

@@ -18,7 +18,7 @@ public sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
         command.Parameters.Add(new() { Value = entry.Actor });
         command.Parameters.Add(new() { Value = entry.Action });
         command.Parameters.Add(new() { Value = entry.Target });
-        command.Parameters.Add(new() { Value = entry.At });
+        command.Parameters.Add(new() { Value = entry.At.ToUniversalTime() });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(entry.Details), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellationToken);
         await scope.CommitAsync(cancellationToken);

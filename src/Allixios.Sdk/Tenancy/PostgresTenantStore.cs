@@ -36,7 +36,9 @@ public sealed class PostgresTenantStore(NpgsqlDataSource dataSource) : ITenantSt
     public async ValueTask<IReadOnlyList<Tenant>> ListAsync(string? afterId, int limit, CancellationToken cancellationToken = default)
     {
         await using var scope = await PostgresScope.ForSystemAsync(dataSource, cancellationToken);
-        await using var command = scope.CreateCommand($"SELECT {Columns} FROM tenants WHERE $1::text IS NULL OR tenant_id > $1 ORDER BY tenant_id LIMIT $2");
+        await using var command = scope.CreateCommand(
+            // Byte order (COLLATE "C"), as ids compare in .NET: a natural-language collation would ignore the hyphens.
+            $"""SELECT {Columns} FROM tenants WHERE $1::text IS NULL OR tenant_id COLLATE "C" > $1 ORDER BY tenant_id COLLATE "C" LIMIT $2""");
         command.Parameters.Add(new() { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = limit });
         var page = new List<Tenant>();
@@ -59,7 +61,7 @@ public sealed class PostgresTenantStore(NpgsqlDataSource dataSource) : ITenantSt
         command.Parameters.Add(new() { Value = tenant.DisplayName });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(tenant.Limits), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(tenant.Features), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new() { Value = tenant.UpdatedAt });
+        command.Parameters.Add(new() { Value = tenant.UpdatedAt.ToUniversalTime() });
         var updated = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         await scope.CommitAsync(cancellationToken);
         return updated;
@@ -71,8 +73,8 @@ public sealed class PostgresTenantStore(NpgsqlDataSource dataSource) : ITenantSt
         command.Parameters.Add(new() { Value = tenant.DisplayName });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(tenant.Limits), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(tenant.Features), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new() { Value = tenant.CreatedAt });
-        command.Parameters.Add(new() { Value = tenant.UpdatedAt });
+        command.Parameters.Add(new() { Value = tenant.CreatedAt.ToUniversalTime() });
+        command.Parameters.Add(new() { Value = tenant.UpdatedAt.ToUniversalTime() });
     }
 
     private static Tenant Read(NpgsqlDataReader reader) => new(

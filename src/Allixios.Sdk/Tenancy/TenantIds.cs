@@ -22,6 +22,7 @@ public static partial class TenantIds
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    // \z, not $: .NET's $ also matches before a final newline.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
 }
