@@ -32,6 +32,25 @@ internal sealed class ApiKeyInterceptor : Interceptor
         await continuation(request, responseStream, context);
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await EnsureAuthenticatedAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await EnsureAuthenticatedAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
     private static async Task EnsureAuthenticatedAsync(ServerCallContext context)
     {
         if (!context.Method.StartsWith(ProtectedPrefix, StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Wire = Allixios.Runtime.Contracts.V1;
 
@@ -15,16 +16,8 @@ internal static class ContractMapping
             CreateTime = Timestamp.FromDateTimeOffset(tenant.CreatedAt),
             UpdateTime = Timestamp.FromDateTimeOffset(tenant.UpdatedAt),
         };
-        foreach (var (name, value) in tenant.Limits)
-        {
-            contract.Limits[name] = value;
-        }
-
-        foreach (var (name, on) in tenant.Features)
-        {
-            contract.Features[name] = on;
-        }
-
+        Fill(contract.Limits, tenant.Limits);
+        Fill(contract.Features, tenant.Features);
         return contract;
     }
 
@@ -55,12 +48,16 @@ internal static class ContractMapping
             Target = entry.Target,
             Time = Timestamp.FromDateTimeOffset(entry.At),
         };
-        foreach (var (name, value) in entry.Details)
-        {
-            contract.Details[name] = value;
-        }
-
+        Fill(contract.Details, entry.Details);
         return contract;
+    }
+
+    private static void Fill<TValue>(MapField<string, TValue> map, IReadOnlyDictionary<string, TValue> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            map[name] = value;
+        }
     }
 
     private static Timestamp? ToTimestamp(DateTimeOffset? time) => time is null ? null : Timestamp.FromDateTimeOffset(time.Value);
