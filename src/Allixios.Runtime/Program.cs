@@ -1,4 +1,5 @@
 using Allixios;
+using Allixios.Caching;
 using Allixios.Diagnostics;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Hosting;
@@ -35,6 +36,8 @@ if (builder.Configuration["Allixios:Redis:Configuration"] is { Length: > 0 } red
 {
     allixios.UseRedis(redis);
 }
+
+allixios.AddCaching(o => builder.Configuration.GetSection(AllixiosCacheOptions.SectionName).Bind(o));
 
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -94,6 +97,7 @@ app.UseAuthentication();
 app.MapGrpcService<TenantsService>();
 app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
+app.MapGrpcService<CacheService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

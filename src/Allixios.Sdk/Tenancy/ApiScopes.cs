@@ -29,6 +29,12 @@ public static partial class ApiScopes
     /// <summary>Enqueue, cancel and retry jobs.</summary>
     public const string JobsWrite = "jobs:write";
 
+    /// <summary>Read the tenant's cache entries and the cache statistics.</summary>
+    public const string CacheRead = "cache:read";
+
+    /// <summary>Set, remove and invalidate the tenant's cache entries.</summary>
+    public const string CacheWrite = "cache:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 

@@ -69,6 +69,8 @@ public sealed class RuntimeProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
         start.Environment["ALLIXIOS__BOOTSTRAPADMINKEY"] = BootstrapKey;
         start.Environment["Allixios__Runtime__MaxRequestBodyBytes"] = "65536";
+        // Below the request limit, so the cache's own value limit can be reached through the API.
+        start.Environment["Allixios__Cache__MaxValueBytes"] = "16384";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             // A null value removes the variable, e.g. the bootstrap key, to see the runtime generate one.
