@@ -13,7 +13,8 @@ internal sealed class HttpCachePolicy
     /// they key the cache on the <c>Authorization</c> / <c>X-Api-Key</c> headers; <c>no-cache</c> lets a client keep
     /// it but makes it revalidate every time, which costs a 304 and no body when nothing changed.
     /// </summary>
-    public static HttpCachePolicy PerApiKey { get; } = new() { CacheControl = "private, no-cache", VaryByApiKey = true };
+    /// <remarks>A new instance each time: configuration binds onto the default policies in place.</remarks>
+    public static HttpCachePolicy PerApiKey => new() { CacheControl = "private, no-cache", VaryByApiKey = true };
 
     /// <summary>The <c>Cache-Control</c> value sent on 200 and 304 answers, e.g. <c>public, max-age=300</c>.</summary>
     public string CacheControl { get; init; } = "private, no-cache";

@@ -1,5 +1,4 @@
-using Grpc.AspNetCore.Server;
-using Grpc.Core;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -10,8 +9,8 @@ namespace Allixios.Runtime.Caching;
 /// answer of bounded size gets a strong <c>ETag</c> computed from its bytes, a conditional GET or HEAD whose
 /// <c>If-None-Match</c> matches gets 304 without a body, and both get the path's or endpoint's
 /// <c>Cache-Control</c>, <c>Vary</c> and the surrogate keys the handler declared (<see cref="SurrogateKeys"/>).
-/// Everything else passes untouched: other methods, errors, gRPC calls, and streams (Server-Sent Events,
-/// server-streaming methods), which must reach the client as they are written.
+/// Other methods, errors, gRPC calls and Server-Sent Events pass untouched; JSON too large to hold back, and
+/// transcoded server-streaming methods, keep their headers but no ETag, and reach the client as they are written.
 /// </summary>
 /// <remarks>
 /// The ETag comes from the body the handler wrote, so the handler always runs — with its authentication and scope
@@ -109,7 +108,8 @@ internal sealed class HttpCachingMiddleware(RequestDelegate next, IOptions<HttpC
             return CacheableResponseStream.Treatment.Untouched;
         }
 
-        var streams = endpoint?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming;
+        // A transcoded server-streaming method writes one JSON message after another, each flushed to the client.
+        var streams = endpoint?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>()?.MethodDescriptor.IsServerStreaming == true;
         return streams || response.ContentLength > options.Value.MaxBufferedBytes
             ? CacheableResponseStream.Treatment.PassThrough
             : CacheableResponseStream.Treatment.Buffer;

@@ -195,6 +195,24 @@ public sealed class HttpCachingTests(EmbeddedRuntimeFixture fixture) : IClassFix
         Assert.DoesNotContain(headers, h => h.Key is "etag" or "surrogate-key" or "cache-tag" or "cache-control");
     }
 
+    [Fact]
+    public async Task An_operator_can_configure_the_api_as_public_for_a_cdn_that_keys_on_the_api_key()
+    {
+        await using var runtime = await RuntimeProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Allixios__Runtime__HttpCaching__Paths__/v1__CacheControl"] = "public, max-age=60",
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/whoami") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", RuntimeProcess.BootstrapKey) } };
+
+        using var response = await runtime.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl is { Public: true, Private: false }, response.Headers.CacheControl?.ToString());
+        Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.CacheControl?.MaxAge);
+        Assert.Equal(["Authorization", "X-Api-Key"], response.Headers.Vary);
+        Assert.NotNull(response.Headers.ETag);
+    }
+
     private static string NewTenantId() => "c-" + Guid.NewGuid().ToString("N")[..12];
 
     private static void AssertPrivateNoCache(HttpResponseMessage response)
