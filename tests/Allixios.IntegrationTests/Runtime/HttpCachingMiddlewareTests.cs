@@ -1,5 +1,6 @@
 using System.Text;
 using Allixios.Runtime.Caching;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Xunit;
@@ -7,8 +8,8 @@ using Xunit;
 namespace Allixios.IntegrationTests.Runtime;
 
 /// <summary>
-/// What the HTTP caching middleware lets through untouched, in process: responses that no endpoint of the runtime
-/// sends yet (Server-Sent Events) or that are too large to start one for.
+/// What the HTTP caching middleware lets through as it is written, in process: responses that no endpoint of the runtime
+/// sends yet (Server-Sent Events, transcoded server streams), those too large to hold back, and paths it does not cover.
 /// </summary>
 public sealed class HttpCachingMiddlewareTests
 {
@@ -35,6 +36,34 @@ public sealed class HttpCachingMiddlewareTests
         Assert.False(context.Response.Headers.ContainsKey(HeaderNames.ETag));
         Assert.False(context.Response.Headers.ContainsKey(HeaderNames.CacheControl));
         Assert.False(context.Response.Headers.ContainsKey(HeaderNames.Vary));
+    }
+
+    [Fact]
+    public async Task A_transcoded_server_stream_keeps_its_caching_headers_but_each_message_reaches_the_client_at_its_flush()
+    {
+        var wire = new RecordingStream();
+        var seenAtFlush = new List<string>();
+        var middleware = Middleware(async context =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            foreach (var message in new[] { "{\"status\":\"SERVING\"}", "{\"status\":\"NOT_SERVING\"}" })
+            {
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(message));
+                await context.Response.Body.FlushAsync();
+                seenAtFlush.Add(wire.Text);
+            }
+        });
+        var context = Get("/v1/health:watch", wire);
+
+        // grpc.health.v1.Health/Watch: a server-streaming method, as transcoding describes it on its endpoint.
+        var watch = Grpc.Health.V1.HealthReflection.Descriptor.Services[0].FindMethodByName("Watch");
+        var transcoding = new GrpcJsonTranscodingMetadata(watch, new Google.Api.HttpRule { Get = "/v1/health:watch" });
+        context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(transcoding), "watch"));
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(["{\"status\":\"SERVING\"}", "{\"status\":\"SERVING\"}{\"status\":\"NOT_SERVING\"}"], seenAtFlush);
+        Assert.False(context.Response.Headers.ContainsKey(HeaderNames.ETag));
+        Assert.Equal("private, no-cache", context.Response.Headers.CacheControl);
     }
 
     [Fact]
