@@ -1,6 +1,7 @@
 using Allixios;
 using Allixios.Caching;
 using Allixios.Diagnostics;
+using Allixios.Runtime.Caching;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Hosting;
 using Allixios.Runtime.Security;
@@ -22,6 +23,7 @@ ListenAddresses.ApplyDefaults(builder);
 
 var runtimeOptions = builder.Configuration.GetSection(RuntimeOptions.SectionName).Get<RuntimeOptions>() ?? new RuntimeOptions();
 builder.Services.AddOptionsWithValidateOnStart<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations();
+builder.Services.AddOptionsWithValidateOnStart<HttpCachingOptions>().BindConfiguration(HttpCachingOptions.SectionName).ValidateDataAnnotations();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = runtimeOptions.MaxRequestBodyBytes);
 
 // The engine: embedded by default; PostgreSQL and Redis when their settings are present.
@@ -92,6 +94,14 @@ app.Use((context, next) =>
     return next(context);
 });
 app.UseMiddleware<ProblemDetailsMiddleware>();
+
+// HTTP caching headers sit inside ProblemDetailsMiddleware, so that errors reach it untouched (it only handles 200s)
+// and a failure of its own still becomes problem+json; and outside authentication and the endpoints, so that a 304
+// is decided only after the handler ran its API-key and scope checks and answered 200 to this very caller. Routing
+// comes after it (not at the start, where WebApplication would put it) so that a HEAD it turns into a GET is
+// routed to the GET endpoint.
+app.UseMiddleware<HttpCachingMiddleware>();
+app.UseRouting();
 app.UseAuthentication();
 
 app.MapGrpcService<TenantsService>();

@@ -1,3 +1,4 @@
+using Allixios.Runtime.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
@@ -26,6 +27,7 @@ internal sealed class ApiKeysService(TenantAdministration administration) : ApiK
         var keys = await administration.ListApiKeysAsync(request.TenantId, context.CancellationToken);
         var response = new ListApiKeysResponse();
         response.ApiKeys.Add(keys.Select(k => k.ToContract()));
+        context.AddSurrogateKeys(SurrogateKeyNames.Tenant(request.TenantId), SurrogateKeyNames.ApiKeys(request.TenantId));
         return response;
     }
 

@@ -1,3 +1,4 @@
+using Allixios.Runtime.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
@@ -20,6 +21,9 @@ internal sealed class IdentityService(ITenantStore tenants) : Identity.IdentityB
             KeyName = caller.KeyName,
         };
         response.Scopes.Add(caller.Scopes.Order(StringComparer.Ordinal));
+
+        // The answer shows the tenant's display name and the key's own name and scopes.
+        context.AddSurrogateKeys(SurrogateKeyNames.Tenant(caller.TenantId), SurrogateKeyNames.ApiKey(caller.KeyId));
         return response;
     }
 }

@@ -1,3 +1,4 @@
+using Allixios.Runtime.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
@@ -28,7 +29,9 @@ internal sealed class TenantsService(TenantAdministration administration) : Tena
             caller.Require(ApiScopes.Admin, request.TenantId);
         }
 
-        return (await administration.GetTenantAsync(request.TenantId, context.CancellationToken)).ToContract();
+        var tenant = await administration.GetTenantAsync(request.TenantId, context.CancellationToken);
+        context.AddSurrogateKeys(SurrogateKeyNames.Tenant(tenant.Id));
+        return tenant.ToContract();
     }
 
     public override async Task<ListTenantsResponse> ListTenants(ListTenantsRequest request, ServerCallContext context)
@@ -38,6 +41,9 @@ internal sealed class TenantsService(TenantAdministration administration) : Tena
         var page = await administration.ListTenantsAsync(PageTokens.Decode(request.PageToken), size, context.CancellationToken);
         var response = new ListTenantsResponse { NextPageToken = page.Count == size ? PageTokens.Encode(page[^1].Id) : string.Empty };
         response.Tenants.Add(page.Select(t => t.ToContract()));
+
+        // The collection, not each tenant on the page: a page of 500 tags would outgrow the CDNs' header limit.
+        context.AddSurrogateKeys(SurrogateKeyNames.Tenants);
         return response;
     }
 
@@ -59,6 +65,7 @@ internal sealed class TenantsService(TenantAdministration administration) : Tena
         var entries = await administration.ListAuditLogAsync(request.TenantId, PageTokens.Size(request.PageSize), context.CancellationToken);
         var response = new ListAuditLogResponse();
         response.Entries.Add(entries.Select(e => e.ToContract()));
+        context.AddSurrogateKeys(SurrogateKeyNames.Tenant(request.TenantId), SurrogateKeyNames.AuditLog(request.TenantId));
         return response;
     }
 }
