@@ -1,4 +1,5 @@
 using System.Globalization;
+using Allixios.Diagnostics;
 using Allixios.Tenancy;
 using Microsoft.Extensions.Options;
 using NJsonSchema.Validation;
@@ -98,7 +99,13 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
             request.Resource,
             now,
             now);
-        return await queue.EnqueueAsync(job, cancellationToken);
+        var enqueued = await queue.EnqueueAsync(job, cancellationToken);
+        if (enqueued.Created)
+        {
+            AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));
+        }
+
+        return enqueued;
     }
 
     /// <summary>The job.</summary>

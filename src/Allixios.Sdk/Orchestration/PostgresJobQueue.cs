@@ -13,7 +13,7 @@ namespace Allixios.Orchestration;
 /// clock, so the replicas' clocks must agree to well within the lease duration.
 /// </summary>
 [SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the issue and the docs call it one.")]
-public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable
+public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The NOTIFY channel that says a job became available.</summary>
     public const string Channel = "allixios_jobs";
@@ -364,27 +364,30 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Stops listening for wake-ups.</summary>
+    /// <summary>Stops listening for wake-ups and waits for the listening connection to close.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task? listener;
+        if (StopListening() is { } listener)
+        {
+            await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Stops listening for wake-ups; the listening connection closes in the background.</summary>
+    public void Dispose() => StopListening();
+
+    private Task? StopListening()
+    {
         lock (_gate)
         {
             if (_stopping.IsCancellationRequested)
             {
-                return;
+                return null;
             }
 
             _stopping.Cancel();
-            listener = _listener;
+            return _listener;
         }
-
-        if (listener is not null)
-        {
-            await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _stopping.Dispose();
     }
 
     // One connection per queue listens for the whole process; a lost connection is reopened, and the polling fallback
