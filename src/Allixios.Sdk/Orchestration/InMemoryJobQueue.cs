@@ -74,6 +74,7 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     public ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        DequeueRequest.Validate(request);
         var now = time.GetUtcNow();
         lock (_gate)
         {
@@ -278,9 +279,9 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
             signal = _workSignal.Task;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(maxWait);
-        await signal.WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var timeout = new CancellationTokenSource(maxWait, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await signal.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
     }
 

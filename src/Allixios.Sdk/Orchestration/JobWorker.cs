@@ -26,6 +26,8 @@ internal sealed partial class JobWorker(
 {
     private static readonly MethodInfo InvokeMethod = typeof(JobWorker).GetMethod(nameof(InvokeAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+
     private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>> _invokers = new();
 
     /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
@@ -141,8 +143,12 @@ internal sealed partial class JobWorker(
             return;
         }
 
-        using var timeout = new CancellationTokenSource(job.Timeout, time);
-        using var deadline = job.Deadline is { } at ? new CancellationTokenSource(at - time.GetUtcNow(), time) : new CancellationTokenSource();
+        // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
+        // a deadline further away than the timeout can only be reached after the timeout fired.
+        var attemptTime = job.Timeout < MaxTimer ? job.Timeout : MaxTimer;
+        var untilDeadline = job.Deadline is { } at ? at - time.GetUtcNow() : TimeSpan.MaxValue;
+        using var timeout = new CancellationTokenSource(attemptTime, time);
+        using var deadline = untilDeadline < attemptTime ? new CancellationTokenSource(untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero, time) : new CancellationTokenSource();
         using var leaseLost = new CancellationTokenSource();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token, deadline.Token, leaseLost.Token);
         using var stopHeartbeat = new CancellationTokenSource();

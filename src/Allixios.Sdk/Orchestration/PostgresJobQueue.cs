@@ -144,6 +144,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
     public async ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        DequeueRequest.Validate(request);
         var now = _time.GetUtcNow();
         await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
 
@@ -358,9 +359,9 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             signal = _workSignal.Task;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(maxWait);
-        await signal.WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var timeout = new CancellationTokenSource(maxWait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await signal.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
     }
 

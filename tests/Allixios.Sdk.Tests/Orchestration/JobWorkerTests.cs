@@ -131,6 +131,41 @@ public sealed class JobWorkerTests
     }
 
     [Fact]
+    public async Task A_payload_schema_that_is_not_json_schema_stops_the_start_naming_its_job_type()
+    {
+        using var host = Build(b => b.AddJobType("content.translate", """{"type": """));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("'content.translate'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_job_with_a_deadline_months_away_runs_like_any_other()
+    {
+        using var host = await StartAsync(b => b.AddJobHandler<CountingHandler>("count"));
+        var client = host.Services.GetRequiredService<JobClient>();
+
+        var job = (await client.EnqueueAsync(Tenant, new NewJob("count", "{}") { Deadline = DateTimeOffset.UtcNow.AddDays(400) })).Job;
+
+        Assert.Equal(JobState.Succeeded, (await WaitUntilFinishedAsync(client, job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_job_whose_deadline_passes_while_it_runs_is_cancelled_and_dead_lettered_without_a_retry()
+    {
+        using var host = await StartAsync(b => b.AddJobHandler<StallingHandler>("stall"));
+        var client = host.Services.GetRequiredService<JobClient>();
+
+        var job = (await client.EnqueueAsync(Tenant, new NewJob("stall", "{}") { Deadline = DateTimeOffset.UtcNow.AddSeconds(1), MaxAttempts = 5 })).Job;
+
+        var dead = await WaitUntilFinishedAsync(client, job.Id);
+        Assert.Equal(JobState.DeadLettered, dead.State);
+        Assert.Equal(1, dead.Attempt);
+        Assert.Contains("deadline", dead.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Orchestration_registers_the_in_memory_queue_by_default_and_the_postgres_queue_with_postgres_in_either_order()
     {
         var embedded = new ServiceCollection().AddSingleton<Probe>();

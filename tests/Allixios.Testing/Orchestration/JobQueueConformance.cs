@@ -571,14 +571,38 @@ public abstract class JobQueueConformance : IAsyncLifetime
     [Fact(Timeout = 60_000)]
     public async Task A_waiting_worker_wakes_when_a_job_is_enqueued()
     {
-        // Establish the listener first (where there is one), so the enqueue below is the wake-up, not a missed one.
-        await Queue.WaitForWorkAsync(TimeSpan.FromMilliseconds(50));
-        await Queue.WaitForWorkAsync(TimeSpan.FromMilliseconds(50));
+        // A first wait starts the listener, where there is one; a wake-up is a hint, so an early one is allowed.
+        var warmUp = Queue.WaitForWorkAsync(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await warmUp;
         var waiting = Queue.WaitForWorkAsync(Timeout.InfiniteTimeSpan);
 
         await EnqueueAsync();
 
         await waiting;
+        Assert.Single(await DequeueAsync("w1"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_idle_wait_ends_when_its_maximum_wait_has_passed_on_the_queues_clock()
+    {
+        var waiting = Queue.WaitForWorkAsync(TimeSpan.FromSeconds(10));
+
+        Time.Advance(TimeSpan.FromSeconds(10));
+
+        await waiting;
+        Assert.Empty(await DequeueAsync("w1"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task A_dequeue_of_fewer_than_one_or_more_than_a_thousand_jobs_is_refused(int max)
+    {
+        await EnqueueAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Queue.DequeueAsync(new DequeueRequest("w1", max, Lease)).AsTask());
+
         Assert.Single(await DequeueAsync("w1"));
     }
 
