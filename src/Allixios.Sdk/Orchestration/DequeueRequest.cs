@@ -5,7 +5,11 @@ namespace Allixios.Orchestration;
 /// <param name="MaxJobs">At most this many jobs (1 to 1000).</param>
 /// <param name="LeaseDuration">How long the leases last without a heartbeat.</param>
 /// <param name="Types">Only jobs of these types (the ones the worker has handlers for); none: every type.</param>
-public sealed record DequeueRequest(string WorkerId, int MaxJobs, TimeSpan LeaseDuration, IReadOnlyCollection<string>? Types = null)
+/// <param name="Tenants">
+/// Only jobs of these tenants; none: every tenant. A scheduler that shares workers fairly between tenants chooses
+/// whose turn it is and asks for that tenant's jobs.
+/// </param>
+public sealed record DequeueRequest(string WorkerId, int MaxJobs, TimeSpan LeaseDuration, IReadOnlyCollection<string>? Types = null, IReadOnlyCollection<string>? Tenants = null)
 {
     /// <summary>The most jobs one dequeue may lease.</summary>
     public const int MaxBatchSize = 1000;

@@ -84,7 +84,9 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
             }
 
             var chosen = _jobs.Values
-                .Where(e => e.Job.State == JobState.Available && (request.Types is null || request.Types.Contains(e.Job.Type)))
+                .Where(e => e.Job.State == JobState.Available
+                    && (request.Types is null || request.Types.Contains(e.Job.Type))
+                    && (request.Tenants is null || request.Tenants.Contains(e.Job.TenantId)))
                 .OrderByDescending(e => e.Job.Priority)
                 .ThenBy(e => e.Job.RunAt)
                 .ThenBy(e => e.Job.CreatedAt)

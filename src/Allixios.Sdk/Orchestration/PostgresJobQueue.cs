@@ -171,7 +171,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
         await using (var claim = scope.CreateCommand($"""
             WITH chosen AS (
                 SELECT job_id, state FROM jobs
-                WHERE state = ANY($2) AND ($4::text[] IS NULL OR job_type = ANY($4))
+                WHERE state = ANY($2) AND ($4::text[] IS NULL OR job_type = ANY($4)) AND ($7::text[] IS NULL OR tenant_id = ANY($7))
                 ORDER BY priority DESC, run_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $5,
@@ -191,6 +191,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             claim.Parameters.Add(new() { Value = (object?)request.Types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             claim.Parameters.Add(new() { Value = request.WorkerId });
             claim.Parameters.Add(Time(now + request.LeaseDuration));
+            claim.Parameters.Add(new() { Value = (object?)request.Tenants?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             claimed = [];
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -187,6 +187,18 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dequeue_can_be_limited_to_the_tenants_whose_turn_it_is()
+    {
+        var a = await EnqueueAsync(priority: 9);
+        var b = (await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}") { Priority = 1 })).Job;
+
+        var onlyB = await Queue.DequeueAsync(new DequeueRequest("w1", 10, Lease, Tenants: [TenantB]));
+
+        Assert.Equal(b.Id, Assert.Single(onlyB).Job.Id);
+        Assert.Equal(a.Id, Assert.Single(await DequeueAsync("w2")).Job.Id);
+    }
+
+    [Fact]
     public async Task A_leased_job_is_running_with_its_attempt_counted_and_is_not_leased_again()
     {
         var job = await EnqueueAsync();
