@@ -42,6 +42,13 @@ public interface IJobQueue
     /// </summary>
     ValueTask<JobState?> FailAsync(JobLease lease, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Hands a running job back without counting the attempt (its worker is shutting down): it becomes retrying, due at
+    /// once, with its attempt count as before it was leased. Returns <see langword="false"/> (nothing changed) when the
+    /// lease is no longer held.
+    /// </summary>
+    ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job that has not finished; a running job's lease ends, so its worker's next heartbeat tells it to stop.</summary>
     /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it has finished.</exception>
     ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default);

@@ -195,6 +195,32 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            var entry = Held(lease);
+            if (entry is null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            entry.LeaseToken = null;
+            Move(entry, JobState.Retrying, now, lease.WorkerId, reason, j => j with
+            {
+                Attempt = j.Attempt - 1,
+                RunAt = now,
+                LastError = reason,
+                LeaseOwner = null,
+                LeaseExpiresAt = null,
+            });
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();

@@ -190,11 +190,18 @@ internal sealed partial class JobWorker(
             return;
         }
 
+        if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !timeout.IsCancellationRequested && !deadline.IsCancellationRequested)
+        {
+            // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
+            var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
+            Record(job, released ? "released" : "lease_lost", started);
+            return;
+        }
+
         var now = time.GetUtcNow();
         var (message, retryAt) = failure switch
         {
-            OperationCanceledException when stoppingToken.IsCancellationRequested => ("The worker stopped before the job finished.", (DateTimeOffset?)now),
-            OperationCanceledException when deadline.IsCancellationRequested => ($"The job's deadline {job.Deadline:O} passed while it ran.", null),
+            OperationCanceledException when deadline.IsCancellationRequested => ($"The job's deadline {job.Deadline:O} passed while it ran.", (DateTimeOffset?)null),
             OperationCanceledException when timeout.IsCancellationRequested => ($"The attempt timed out after {job.Timeout}.", now + Backoff(job.Attempt, settings)),
             PayloadException e => (e.Message, null),
             _ => ($"{failure.GetType().Name}: {failure.Message}", now + Backoff(job.Attempt, settings)),

@@ -266,6 +266,33 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        JobStateMachine.EnsureAllowed(lease.Job.Id, JobState.Running, JobState.Retrying);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"""
+            WITH released AS (
+                UPDATE jobs SET state = 'retrying', attempt = attempt - 1, run_at = $3, updated_at = $3, last_error = $4,
+                                lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
+                RETURNING job_id, tenant_id, attempt
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $3, 'running', 'retrying', $5, attempt, $4, NULL, NULL FROM released
+            """);
+        command.Parameters.Add(new() { Value = lease.Job.Id });
+        command.Parameters.Add(new() { Value = lease.Token });
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = reason });
+        command.Parameters.Add(new() { Value = lease.WorkerId });
+        var released = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await scope.CommitAsync(cancellationToken);
+        return released;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();

@@ -116,6 +116,24 @@ public sealed class JobWorkerTests
         Assert.Empty(host.Services.GetRequiredService<Probe>().Seen);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Stopping_the_host_hands_a_running_job_back_without_spending_its_only_attempt()
+    {
+        var host = await StartAsync(b => b.AddJobHandler<StallingHandler>("stall"));
+        var client = host.Services.GetRequiredService<JobClient>();
+        var probe = host.Services.GetRequiredService<Probe>();
+        var job = (await client.EnqueueAsync(Tenant, new NewJob("stall", "{}") { MaxAttempts = 1, Timeout = TimeSpan.FromHours(1) })).Job;
+        await probe.Started.Task;
+
+        await host.StopAsync();
+
+        var released = await client.GetAsync(Tenant, job.Id);
+        host.Dispose();
+        Assert.Equal(JobState.Retrying, released.State);
+        Assert.Equal(0, released.Attempt);
+        Assert.Contains("not counted", released.LastError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_heartbeat_interval_not_shorter_than_the_lease_stops_the_start()
     {

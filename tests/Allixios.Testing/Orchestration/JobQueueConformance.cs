@@ -311,6 +311,30 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_released_job_is_due_again_at_once_without_its_attempt_counted()
+    {
+        var job = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { MaxAttempts = 1 })).Job;
+        var lease = Assert.Single(await DequeueAsync("stopping-worker"));
+        Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.True(await Queue.ReleaseAsync(lease, "worker stopping"));
+
+        var released = await Queue.GetAsync(TenantA, job.Id);
+        Assert.Equal(JobState.Retrying, released!.State);
+        Assert.Equal(0, released.Attempt);
+        Assert.Equal(T0.AddSeconds(3), released.RunAt);
+        Assert.Equal("worker stopping", released.LastError);
+        Assert.False(await Queue.ReleaseAsync(lease, "again"));
+        Assert.False(await Queue.CompleteAsync(lease));
+        var next = Assert.Single(await DequeueAsync("other-worker"));
+        Assert.Equal(1, next.Job.Attempt);
+        Assert.True(await Queue.CompleteAsync(next));
+        Assert.Equal(
+            new JobEvent(job.Id, T0.AddSeconds(3), JobState.Running, JobState.Retrying, "stopping-worker", 0, "worker stopping", null),
+            (await Queue.GetHistoryAsync(TenantA, job.Id))[2]);
+    }
+
+    [Fact]
     public async Task A_heartbeat_extends_the_lease_so_the_job_is_not_rescued()
     {
         await EnqueueAsync();
