@@ -54,7 +54,7 @@ internal sealed partial class JobWorker(
     private async Task WorkAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
     {
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        var running = new ConcurrentDictionary<Guid, Task>();
+        var running = new ConcurrentDictionary<Task, bool>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -86,7 +86,10 @@ internal sealed partial class JobWorker(
 
                 foreach (var lease in leases)
                 {
-                    running[lease.Job.Id] = RunAndReleaseAsync(lease);
+                    // Removed by a continuation, which runs after the add even when the task has already finished.
+                    var task = RunAndReleaseAsync(lease);
+                    running.TryAdd(task, true);
+                    _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
                 if (leases.Count == 0)
@@ -100,7 +103,7 @@ internal sealed partial class JobWorker(
             // The host is stopping; the running jobs see the same token and hand their jobs back below.
         }
 
-        await Task.WhenAll(running.Values);
+        await Task.WhenAll(running.Keys);
 
         async Task RunAndReleaseAsync(JobLease lease)
         {
@@ -116,7 +119,6 @@ internal sealed partial class JobWorker(
             }
             finally
             {
-                running.TryRemove(lease.Job.Id, out _);
                 slots.Release();
             }
         }
