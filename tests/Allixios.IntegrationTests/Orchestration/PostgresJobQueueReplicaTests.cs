@@ -137,6 +137,58 @@ public sealed class PostgresJobQueueReplicaTests(MigratedPostgresDatabase databa
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Two_hosted_workers_on_one_database_share_the_jobs_and_run_each_exactly_once()
+    {
+        const int Jobs = 60;
+        var hosts = new List<IHost>();
+        for (var i = 0; i < 2; i++)
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddSingleton<CompletionProbe>();
+            builder.Services.AddAllixios(o => o.InstanceName = $"host-{i}")
+                .UsePostgres(database.Database.ConnectionString)
+                .AddOrchestration(o =>
+                {
+                    o.Concurrency = 4;
+                    o.PollInterval = TimeSpan.FromMilliseconds(100);
+                })
+                .AddJobHandler<CountingHandler>("noop");
+            var host = builder.Build();
+            await host.StartAsync();
+            hosts.Add(host);
+        }
+
+        try
+        {
+            var client = hosts[0].Services.GetRequiredService<JobClient>();
+            var ids = new List<Guid>();
+            for (var i = 0; i < Jobs; i++)
+            {
+                ids.Add((await client.EnqueueAsync(Tenants[i % Tenants.Length], new NewJob("noop", "{}"))).Job.Id);
+            }
+
+            await using var system = await PostgresScope.ForSystemAsync(database.DataSource);
+            while (await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE state <> 'succeeded'") > 0)
+            {
+                await Task.Delay(50);
+            }
+
+            var handled = hosts.SelectMany(h => h.Services.GetRequiredService<CompletionProbe>().Handled).ToList();
+            Assert.Equal(ids.Order(), handled.Order());
+            Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_events WHERE to_state = 'succeeded'"));
+            Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE attempt = 1"));
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_job_enqueued_on_one_replica_wakes_a_worker_waiting_on_another()
     {
