@@ -16,7 +16,7 @@ namespace Allixios.Caching;
 /// fresh is decided here from the envelope, with the injected <see cref="TimeProvider"/>. HybridCache is asked for one
 /// level at a time (flags), so that every hit and miss can be counted per level.
 /// </remarks>
-internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
+internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 {
     private const HybridCacheEntryFlags ReadOnly = HybridCacheEntryFlags.DisableUnderlyingData
         | HybridCacheEntryFlags.DisableLocalCacheWrite
@@ -215,23 +215,20 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         Errors = _errors.Count,
     };
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         if (_redis is not null)
         {
             _redis.ConnectionRestored -= OnConnectionRestored;
         }
 
-        if (_backplane is not null)
+        try
         {
-            try
-            {
-                await _backplane.UnsubscribeAsync();
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
-            {
-                // Shutting down: nothing to unsubscribe from.
-            }
+            _backplane?.Unsubscribe();
+        }
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
+        {
+            // Shutting down: nothing to unsubscribe from.
         }
 
         _owned?.Dispose();
@@ -366,6 +363,12 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         {
             if (_runs.TryGetValue(key, out var existing))
             {
+                if (existing.IsCompleted)
+                {
+                    _runs.TryRemove(new KeyValuePair<string, Task>(key, existing));
+                    continue;
+                }
+
                 if (existing is Task<CacheEnvelope<T>> same)
                 {
                     joined = true;
@@ -410,6 +413,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
                 var current = await _hybrid.GetOrCreateAsync(key, 0, NoData<CacheEnvelope<T>>.Factory, L1Read, null, CancellationToken.None);
                 if (current is not null && IsFreshInMemory(current, Now()))
                 {
+                    EndRun(key, completion);
                     completion?.TrySetResult(current);
                     return current;
                 }
@@ -431,20 +435,26 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
             CacheInput.ValidateSize(value, _options.MaxValueBytes);
             var envelope = NewEnvelope(value, entry, Now());
             await StoreAsync(key, envelope, entry);
+
+            // Leave the table before completing: a caller that comes after the completion must start afresh (and
+            // find the value in memory), not join a run that is over.
+            EndRun(key, completion);
             completion?.TrySetResult(envelope);
             return envelope;
         }
         catch (Exception e) when (completion is not null)
         {
+            EndRun(key, completion);
             completion.TrySetException(e);
             return null!;
         }
-        finally
+    }
+
+    private void EndRun<T>(string key, TaskCompletionSource<CacheEnvelope<T>>? completion)
+    {
+        if (completion is not null)
         {
-            if (completion is not null)
-            {
-                _runs.TryRemove(new KeyValuePair<string, Task>(key, completion.Task));
-            }
+            _runs.TryRemove(new KeyValuePair<string, Task>(key, completion.Task));
         }
     }
 
