@@ -179,7 +179,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         bool known;
         try
         {
-            known = await _store.IsKnownTagAsync(tag, cancellationToken);
+            known = await StoreCallAsync(() => _store.IsKnownTagAsync(tag, cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -519,7 +519,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
         try
         {
-            await _store.TrackAsync(key, entry.Tags ?? [], entry.DependsOn ?? [], physical);
+            await StoreCallAsync(() => _store.TrackAsync(key, entry.Tags ?? [], entry.DependsOn ?? [], physical));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -562,7 +562,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         var queue = new Queue<string>();
         if (isTag)
         {
-            foreach (var tagged in await _store.TakeTaggedAsync(name, cancellationToken))
+            foreach (var tagged in await StoreCallAsync(() => _store.TakeTaggedAsync(name, cancellationToken)))
             {
                 if (keys.Add(tagged))
                 {
@@ -578,7 +578,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
         while (queue.TryDequeue(out var key))
         {
-            foreach (var dependent in await _store.TakeDependentsAsync(key, cancellationToken))
+            foreach (var dependent in await StoreCallAsync(() => _store.TakeDependentsAsync(key, cancellationToken)))
             {
                 if (keys.Add(dependent))
                 {
@@ -617,7 +617,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
         try
         {
-            await _backplane.PublishAsync(keys, Now());
+            await _backplane.PublishAsync(keys, Now()).WaitAsync(_options.DistributedTimeout, _time);
             Interlocked.Increment(ref _backplaneSent);
             CacheInstruments.BackplaneMessages.Add(1, new KeyValuePair<string, object?>("direction", "sent"));
         }
@@ -672,6 +672,35 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         foreach (var (name, isTag) in pending)
         {
             await InvalidateAsync(name, isTag, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A call to the dependency store, bounded like an L2 read. While Redis is disconnected StackExchange.Redis would
+    /// queue the command until its own timeout (seconds), so the call fails at once instead and the caller falls back.
+    /// </summary>
+    private async Task<TResult> StoreCallAsync<TResult>(Func<ValueTask<TResult>> start)
+    {
+        EnsureRedisConnected();
+        var call = start();
+        return call.IsCompletedSuccessfully ? call.Result : await call.AsTask().WaitAsync(_options.DistributedTimeout, _time);
+    }
+
+    private async Task StoreCallAsync(Func<ValueTask> start)
+    {
+        EnsureRedisConnected();
+        var call = start();
+        if (!call.IsCompletedSuccessfully)
+        {
+            await call.AsTask().WaitAsync(_options.DistributedTimeout, _time);
+        }
+    }
+
+    private void EnsureRedisConnected()
+    {
+        if (_redis is { IsConnected: false })
+        {
+            throw new InvalidOperationException("Redis is not connected; the cache's tag and dependency state is out of reach.");
         }
     }
 
