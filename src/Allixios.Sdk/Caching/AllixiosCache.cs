@@ -33,6 +33,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
     private readonly AllixiosCacheOptions _options;
     private readonly ResolvedEntryOptions _defaults;
     private readonly TimeProvider _time;
+    private readonly CacheClock _clock;
     private readonly ILogger _logger;
     private readonly CacheErrorReporter _errors;
     private readonly IDisposable? _owned;
@@ -74,6 +75,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         _options = options;
         _defaults = ResolvedEntryOptions.From(options);
         _time = time;
+        _clock = new CacheClock(time);
         _logger = logger;
         _errors = errors;
         _owned = owned;
@@ -706,14 +708,17 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
     private ResolvedEntryOptions Resolve(AllixiosCacheEntryOptions? options) => options is null ? _defaults : CacheInput.Resolve(options, _options);
 
-    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now() => _clock.NowMilliseconds();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static void CountHit(string level, ref long counter)
     {
         Interlocked.Increment(ref counter);
-        CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", level));
+        if (CacheInstruments.Hits.Enabled)
+        {
+            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", level));
+        }
     }
 
     private static void CountMiss(string level, ref long counter)
