@@ -43,7 +43,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
     private readonly ConcurrentQueue<(string Name, bool IsTag)> _pendingInvalidations = new();
 
     private long _l1ValidAfter = long.MinValue;
-    private long _l1Hits;
+    private readonly StripedCounter _l1Hits = new();
     private long _l1Misses;
     private long _l2Hits;
     private long _l2Misses;
@@ -125,7 +125,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
             var now = Now();
             if (IsFreshInMemory(envelope, now))
             {
-                CountHit("l1", ref _l1Hits);
+                CountL1Hit();
                 if (now >= envelope.RefreshAt)
                 {
                     StartEagerRefresh(key, state, factory, options);
@@ -145,7 +145,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         var now = Now();
         if (envelope is not null && IsFreshInMemory(envelope, now))
         {
-            CountHit("l1", ref _l1Hits);
+            CountL1Hit();
             return new CacheLookup<T>(true, envelope.Value);
         }
 
@@ -203,7 +203,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
     public AllixiosCacheStats GetStats() => new()
     {
-        L1Hits = Interlocked.Read(ref _l1Hits),
+        L1Hits = _l1Hits.Read(),
         L1Misses = Interlocked.Read(ref _l1Misses),
         L2Hits = Interlocked.Read(ref _l2Hits),
         L2Misses = Interlocked.Read(ref _l2Misses),
@@ -250,7 +250,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         var envelope = await lookup;
         if (envelope is not null && IsFreshInMemory(envelope, Now()))
         {
-            CountHit("l1", ref _l1Hits);
+            CountL1Hit();
             return envelope.Value;
         }
 
@@ -711,6 +711,15 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
     private long Now() => _clock.NowMilliseconds();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private void CountL1Hit()
+    {
+        _l1Hits.Increment();
+        if (CacheInstruments.Hits.Enabled)
+        {
+            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", "l1"));
+        }
+    }
 
     private static void CountHit(string level, ref long counter)
     {
