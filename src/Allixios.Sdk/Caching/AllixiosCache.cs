@@ -16,7 +16,7 @@ namespace Allixios.Caching;
 /// fresh is decided here from the envelope, with the injected <see cref="TimeProvider"/>. HybridCache is asked for one
 /// level at a time (flags), so that every hit and miss can be counted per level.
 /// </remarks>
-internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
+internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 {
     private const HybridCacheEntryFlags ReadOnly = HybridCacheEntryFlags.DisableUnderlyingData
         | HybridCacheEntryFlags.DisableLocalCacheWrite
@@ -33,6 +33,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
     private readonly AllixiosCacheOptions _options;
     private readonly ResolvedEntryOptions _defaults;
     private readonly TimeProvider _time;
+    private readonly CacheClock _clock;
     private readonly ILogger _logger;
     private readonly CacheErrorReporter _errors;
     private readonly IDisposable? _owned;
@@ -42,7 +43,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
     private readonly ConcurrentQueue<(string Name, bool IsTag)> _pendingInvalidations = new();
 
     private long _l1ValidAfter = long.MinValue;
-    private long _l1Hits;
+    private readonly StripedCounter _l1Hits = new();
     private long _l1Misses;
     private long _l2Hits;
     private long _l2Misses;
@@ -74,6 +75,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         _options = options;
         _defaults = ResolvedEntryOptions.From(options);
         _time = time;
+        _clock = new CacheClock(time);
         _logger = logger;
         _errors = errors;
         _owned = owned;
@@ -123,7 +125,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
             var now = Now();
             if (IsFreshInMemory(envelope, now))
             {
-                CountHit("l1", ref _l1Hits);
+                CountL1Hit();
                 if (now >= envelope.RefreshAt)
                 {
                     StartEagerRefresh(key, state, factory, options);
@@ -143,7 +145,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         var now = Now();
         if (envelope is not null && IsFreshInMemory(envelope, now))
         {
-            CountHit("l1", ref _l1Hits);
+            CountL1Hit();
             return new CacheLookup<T>(true, envelope.Value);
         }
 
@@ -179,7 +181,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         bool known;
         try
         {
-            known = await _store.IsKnownTagAsync(tag, cancellationToken);
+            known = await StoreCallAsync(() => _store.IsKnownTagAsync(tag, cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -201,7 +203,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
 
     public AllixiosCacheStats GetStats() => new()
     {
-        L1Hits = Interlocked.Read(ref _l1Hits),
+        L1Hits = _l1Hits.Read(),
         L1Misses = Interlocked.Read(ref _l1Misses),
         L2Hits = Interlocked.Read(ref _l2Hits),
         L2Misses = Interlocked.Read(ref _l2Misses),
@@ -215,23 +217,20 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         Errors = _errors.Count,
     };
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         if (_redis is not null)
         {
             _redis.ConnectionRestored -= OnConnectionRestored;
         }
 
-        if (_backplane is not null)
+        try
         {
-            try
-            {
-                await _backplane.UnsubscribeAsync();
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
-            {
-                // Shutting down: nothing to unsubscribe from.
-            }
+            _backplane?.Unsubscribe();
+        }
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
+        {
+            // Shutting down: nothing to unsubscribe from.
         }
 
         _owned?.Dispose();
@@ -251,7 +250,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         var envelope = await lookup;
         if (envelope is not null && IsFreshInMemory(envelope, Now()))
         {
-            CountHit("l1", ref _l1Hits);
+            CountL1Hit();
             return envelope.Value;
         }
 
@@ -366,6 +365,12 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         {
             if (_runs.TryGetValue(key, out var existing))
             {
+                if (existing.IsCompleted)
+                {
+                    _runs.TryRemove(new KeyValuePair<string, Task>(key, existing));
+                    continue;
+                }
+
                 if (existing is Task<CacheEnvelope<T>> same)
                 {
                     joined = true;
@@ -410,6 +415,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
                 var current = await _hybrid.GetOrCreateAsync(key, 0, NoData<CacheEnvelope<T>>.Factory, L1Read, null, CancellationToken.None);
                 if (current is not null && IsFreshInMemory(current, Now()))
                 {
+                    EndRun(key, completion);
                     completion?.TrySetResult(current);
                     return current;
                 }
@@ -431,20 +437,26 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
             CacheInput.ValidateSize(value, _options.MaxValueBytes);
             var envelope = NewEnvelope(value, entry, Now());
             await StoreAsync(key, envelope, entry);
+
+            // Leave the table before completing: a caller that comes after the completion must start afresh (and
+            // find the value in memory), not join a run that is over.
+            EndRun(key, completion);
             completion?.TrySetResult(envelope);
             return envelope;
         }
         catch (Exception e) when (completion is not null)
         {
+            EndRun(key, completion);
             completion.TrySetException(e);
             return null!;
         }
-        finally
+    }
+
+    private void EndRun<T>(string key, TaskCompletionSource<CacheEnvelope<T>>? completion)
+    {
+        if (completion is not null)
         {
-            if (completion is not null)
-            {
-                _runs.TryRemove(new KeyValuePair<string, Task>(key, completion.Task));
-            }
+            _runs.TryRemove(new KeyValuePair<string, Task>(key, completion.Task));
         }
     }
 
@@ -509,7 +521,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
 
         try
         {
-            await _store.TrackAsync(key, entry.Tags ?? [], entry.DependsOn ?? [], physical);
+            await StoreCallAsync(() => _store.TrackAsync(key, entry.Tags ?? [], entry.DependsOn ?? [], physical));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -552,7 +564,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         var queue = new Queue<string>();
         if (isTag)
         {
-            foreach (var tagged in await _store.TakeTaggedAsync(name, cancellationToken))
+            foreach (var tagged in await StoreCallAsync(() => _store.TakeTaggedAsync(name, cancellationToken)))
             {
                 if (keys.Add(tagged))
                 {
@@ -568,7 +580,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
 
         while (queue.TryDequeue(out var key))
         {
-            foreach (var dependent in await _store.TakeDependentsAsync(key, cancellationToken))
+            foreach (var dependent in await StoreCallAsync(() => _store.TakeDependentsAsync(key, cancellationToken)))
             {
                 if (keys.Add(dependent))
                 {
@@ -607,7 +619,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
 
         try
         {
-            await _backplane.PublishAsync(keys, Now());
+            await _backplane.PublishAsync(keys, Now()).WaitAsync(_options.DistributedTimeout, _time);
             Interlocked.Increment(ref _backplaneSent);
             CacheInstruments.BackplaneMessages.Add(1, new KeyValuePair<string, object?>("direction", "sent"));
         }
@@ -665,16 +677,57 @@ internal sealed class AllixiosCache : IAllixiosCache, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A call to the dependency store, bounded like an L2 read. While Redis is disconnected StackExchange.Redis would
+    /// queue the command until its own timeout (seconds), so the call fails at once instead and the caller falls back.
+    /// </summary>
+    private async Task<TResult> StoreCallAsync<TResult>(Func<ValueTask<TResult>> start)
+    {
+        EnsureRedisConnected();
+        var call = start();
+        return call.IsCompletedSuccessfully ? call.Result : await call.AsTask().WaitAsync(_options.DistributedTimeout, _time);
+    }
+
+    private async Task StoreCallAsync(Func<ValueTask> start)
+    {
+        EnsureRedisConnected();
+        var call = start();
+        if (!call.IsCompletedSuccessfully)
+        {
+            await call.AsTask().WaitAsync(_options.DistributedTimeout, _time);
+        }
+    }
+
+    private void EnsureRedisConnected()
+    {
+        if (_redis is { IsConnected: false })
+        {
+            throw new InvalidOperationException("Redis is not connected; the cache's tag and dependency state is out of reach.");
+        }
+    }
+
     private ResolvedEntryOptions Resolve(AllixiosCacheEntryOptions? options) => options is null ? _defaults : CacheInput.Resolve(options, _options);
 
-    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now() => _clock.NowMilliseconds();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private void CountL1Hit()
+    {
+        _l1Hits.Increment();
+        if (CacheInstruments.Hits.Enabled)
+        {
+            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", "l1"));
+        }
+    }
 
     private static void CountHit(string level, ref long counter)
     {
         Interlocked.Increment(ref counter);
-        CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", level));
+        if (CacheInstruments.Hits.Enabled)
+        {
+            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", level));
+        }
     }
 
     private static void CountMiss(string level, ref long counter)

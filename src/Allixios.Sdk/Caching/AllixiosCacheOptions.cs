@@ -74,8 +74,9 @@ public sealed class AllixiosCacheOptions
     public string RedisPrefix { get; set; } = "allixios:cache:";
 
     /// <summary>
-    /// With Redis: how long a read of the L2 may take before it counts as a miss (and an error), so a hung Redis slows no
-    /// caller for longer. Default: 500 milliseconds. Range: 10 milliseconds to 30 seconds.
+    /// With Redis: how long one Redis call of the cache (an L2 read or write, a tag or dependency lookup, a backplane
+    /// message) may take before it is given up and counted as an error, so a hung Redis slows no caller for longer.
+    /// Default: 500 milliseconds. Range: 10 milliseconds to 30 seconds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30", ErrorMessage = "Allixios:Cache:DistributedTimeout must be from 10 milliseconds to 30 seconds.")]
     public TimeSpan DistributedTimeout { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -3,7 +3,7 @@ namespace Allixios.Caching;
 /// <summary>What one node's cache has done since it started; the same figures are exported as <c>allixios.cache.*</c> metrics.</summary>
 public sealed record AllixiosCacheStats
 {
-    /// <summary>Fresh values found in memory.</summary>
+    /// <summary>Fresh values found in memory. Counted without locks on the hot path, so it may undercount slightly under heavy concurrency.</summary>
     public long L1Hits { get; init; }
 
     /// <summary>Lookups that found no fresh value in memory.</summary>

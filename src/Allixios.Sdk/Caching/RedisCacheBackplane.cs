@@ -37,7 +37,8 @@ internal sealed class RedisCacheBackplane(IConnectionMultiplexer redis, string p
             }
         });
 
-    public Task UnsubscribeAsync() => redis.GetSubscriber().UnsubscribeAsync(_channel);
+    /// <summary>Stops listening without waiting for Redis (it may be gone when the node shuts down).</summary>
+    public void Unsubscribe() => redis.GetSubscriber().Unsubscribe(_channel, flags: CommandFlags.FireAndForget);
 
     public async Task PublishAsync(string[] keys, long sentAt) =>
         await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(new CacheBackplaneMessage(NodeId, sentAt, keys)));

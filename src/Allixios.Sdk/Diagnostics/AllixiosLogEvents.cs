@@ -25,4 +25,16 @@ public static class AllixiosLogEvents
 
     /// <summary>The cache's Redis connection came back; memory entries from before it are revalidated.</summary>
     public static readonly EventId CacheReconnected = new(1202, nameof(CacheReconnected));
+
+    /// <summary>A job attempt failed; the job retries or is dead-lettered.</summary>
+    public static readonly EventId JobAttemptFailed = new(2001, nameof(JobAttemptFailed));
+
+    /// <summary>A worker lost a job's lease (the job was cancelled or rescued); its result was discarded.</summary>
+    public static readonly EventId JobLeaseLost = new(2002, nameof(JobLeaseLost));
+
+    /// <summary>The job worker could not reach its queue; it retries.</summary>
+    public static readonly EventId JobWorkerError = new(2003, nameof(JobWorkerError));
+
+    /// <summary>Jobs with expired leases were rescued, or old finished jobs deleted.</summary>
+    public static readonly EventId JobMaintenance = new(2004, nameof(JobMaintenance));
 }

@@ -27,4 +27,19 @@ public static class AllixiosTelemetry
         "allixios.storage.migrations_applied",
         unit: "{migration}",
         description: "Schema migrations applied or rolled back by this process, by direction.");
+
+    internal static readonly Counter<long> JobsEnqueued = Meter.CreateCounter<long>(
+        "allixios.jobs.enqueued",
+        unit: "{job}",
+        description: "Jobs enqueued through this process, by job type (idempotent repeats not counted).");
+
+    internal static readonly Counter<long> JobAttempts = Meter.CreateCounter<long>(
+        "allixios.jobs.attempts",
+        unit: "{attempt}",
+        description: "Job attempts this process's worker finished, by job type and outcome (succeeded, retrying, dead_lettered, lease_lost).");
+
+    internal static readonly Histogram<double> JobRunTime = Meter.CreateHistogram<double>(
+        "allixios.jobs.run_time",
+        unit: "s",
+        description: "How long job attempts ran in this process's worker, by job type and outcome.");
 }

@@ -23,7 +23,7 @@ public sealed class MigrationRunnerTests
         await using var database = await PostgresTestDatabase.CreateAsync();
         var dataSource = database.CreateDataSource();
         var runner = new MigrationRunner(dataSource);
-        string[] tables = ["tenants", "api_keys", "audit_log"];
+        string[] tables = ["tenants", "api_keys", "audit_log", "jobs", "job_events"];
 
         Assert.Equal(MigrationCatalog.All.Count, await runner.MigrateAsync());
         Assert.Equal(MigrationCatalog.All.Count, runner.LatestVersion);
@@ -34,7 +34,7 @@ public sealed class MigrationRunnerTests
         }
 
         Assert.True(await FunctionExistsAsync(dataSource, "allixios_row_visible"));
-        Assert.Equal(3, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_policies WHERE policyname = 'tenant_isolation'"));
+        Assert.Equal(tables.Length, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_policies WHERE policyname = 'tenant_isolation'"));
         Assert.Equal(Enumerable.Range(1, MigrationCatalog.All.Count), await AppliedVersionsAsync(dataSource));
         Assert.Equal(0, await runner.MigrateAsync());
 

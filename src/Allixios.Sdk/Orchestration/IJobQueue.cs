@@ -1,0 +1,74 @@
+namespace Allixios.Orchestration;
+
+/// <summary>
+/// Where jobs wait and are leased: in memory in the embedded default, in PostgreSQL in production. Every state change
+/// is checked by <see cref="JobStateMachine"/> and recorded in the job's history. Times come from the queue's
+/// <see cref="TimeProvider"/>. Callers validate input first (<see cref="JobClient"/> does); the queue enforces state.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the issue and the docs call it one.")]
+public interface IJobQueue
+{
+    /// <summary>
+    /// Adds a job in its initial state (<see cref="JobState.Scheduled"/> or <see cref="JobState.Available"/>); when
+    /// its idempotency key names an existing job of the tenant, returns that job unchanged instead.
+    /// </summary>
+    ValueTask<EnqueuedJob> EnqueueAsync(Job job, CancellationToken cancellationToken = default);
+
+    /// <summary>The job, or <see langword="null"/> when the tenant has no such job.</summary>
+    ValueTask<Job?> GetAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The job's history, oldest first; empty when the tenant has no such job.</summary>
+    ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes due scheduled and retrying jobs available, then leases up to <see cref="DequeueRequest.MaxJobs"/> available
+    /// jobs, highest priority first, then earliest due: each becomes running with its attempt counted.
+    /// </summary>
+    ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease by <paramref name="leaseDuration"/> from now; <see langword="false"/> when it is no longer held (rescued or cancelled).</summary>
+    ValueTask<bool> HeartbeatAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>Records progress of a running job; <see langword="false"/> when the lease is no longer held.</summary>
+    ValueTask<bool> ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the job succeeded; <see langword="false"/> (and nothing changed) when the lease is no longer held.</summary>
+    ValueTask<bool> CompleteAsync(JobLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a failed attempt: the job is retrying until <paramref name="retryAt"/>, or dead-lettered when
+    /// <paramref name="retryAt"/> is none or its attempts are used up. Returns the new state, or <see langword="null"/>
+    /// (nothing changed) when the lease is no longer held.
+    /// </summary>
+    ValueTask<JobState?> FailAsync(JobLease lease, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hands a running job back without counting the attempt (its worker is shutting down): it becomes retrying, due at
+    /// once, with its attempt count as before it was leased. Returns <see langword="false"/> (nothing changed) when the
+    /// lease is no longer held.
+    /// </summary>
+    ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a job that has not finished; a running job's lease ends, so its worker's next heartbeat tells it to stop.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it has finished.</exception>
+    ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a dead-lettered job available again with a fresh set of attempts.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it is not dead-lettered.</exception>
+    ValueTask<Job> RedriveAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns running jobs whose lease expired (their worker died or hung) to retrying, or dead-letters them when their
+    /// attempts are used up. Returns how many jobs it rescued (at most <paramref name="maxJobs"/>).
+    /// </summary>
+    ValueTask<int> RescueExpiredLeasesAsync(int maxJobs, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes up to <paramref name="maxJobs"/> finished jobs (and their history) that finished before <paramref name="finishedBefore"/>. Returns how many.</summary>
+    ValueTask<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxJobs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until a job may have become available (another process enqueued one) or <paramref name="maxWait"/> passed,
+    /// whichever is first. A wake-up is a hint, not a promise: callers dequeue to find out.
+    /// </summary>
+    Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using Allixios.Diagnostics;
+using Allixios.Tenancy;
+using Microsoft.Extensions.Options;
+using NJsonSchema.Validation;
+
+namespace Allixios.Orchestration;
+
+/// <summary>
+/// Enqueues, reads, cancels and re-drives jobs for a tenant, validating every input first: a request that fails
+/// validation changes nothing and says what to fix. Hosts call it after checking the caller's scopes.
+/// </summary>
+public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<OrchestrationOptions> options, TimeProvider time)
+{
+    private const int MaxTags = 20;
+    private const int MaxLabelLength = 100;
+    private const int MaxIdempotencyKeyLength = 200;
+    private const int MaxSchemaErrorsListed = 20;
+
+    /// <summary>Enqueues a job for <paramref name="tenantId"/>, or returns the job its idempotency key names.</summary>
+    /// <exception cref="AllixiosException">InvalidArgument: an unknown job type, a payload the type's schema rejects, or an option out of range.</exception>
+    public async ValueTask<EnqueuedJob> EnqueueAsync(string tenantId, NewJob request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TenantIds.Validate(tenantId);
+        var settings = options.Value;
+        if (types.Find(request.Type ?? string.Empty) is null)
+        {
+            var known = types.Names.Count == 0 ? "none is registered" : "registered types: " + string.Join(", ", types.Names);
+            throw AllixiosException.Invalid("unknown_job_type", $"Job type '{request.Type}' is not registered ({known}): register it with AddJobHandler<THandler>(\"{request.Type}\") or AddJobType.");
+        }
+
+        await ValidatePayloadAsync(request.Type!, request.Payload, cancellationToken);
+        if (request.Priority is < 0 or > 9)
+        {
+            throw AllixiosException.Invalid("invalid_priority", $"Priority {request.Priority} is out of range: use 0 (lowest) to 9 (highest).");
+        }
+
+        if (request.Delay is { } delay && delay < TimeSpan.Zero)
+        {
+            throw AllixiosException.Invalid("invalid_delay", $"Delay {delay} is negative: use zero or more, or no delay to run now.");
+        }
+
+        var maxAttempts = request.MaxAttempts ?? settings.DefaultMaxAttempts;
+        if (maxAttempts is < 1 or > 100)
+        {
+            throw AllixiosException.Invalid("invalid_max_attempts", $"Max attempts {maxAttempts} is out of range: use 1 to 100.");
+        }
+
+        var timeout = request.Timeout ?? settings.DefaultTimeout;
+        if (timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromHours(24))
+        {
+            throw AllixiosException.Invalid("invalid_timeout", $"Timeout {timeout} is out of range: use 1 second to 24 hours.");
+        }
+
+        if (request.IdempotencyKey is { } key && (key.Length is 0 or > MaxIdempotencyKeyLength || string.IsNullOrWhiteSpace(key)))
+        {
+            throw AllixiosException.Invalid("invalid_idempotency_key", $"The idempotency key must be 1 to {MaxIdempotencyKeyLength} characters and not blank, or left out.");
+        }
+
+        var tags = request.Tags ?? [];
+        if (tags.Count > MaxTags || tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxLabelLength))
+        {
+            throw AllixiosException.Invalid("invalid_tags", $"Use at most {MaxTags} tags of 1 to {MaxLabelLength} characters each, none blank.");
+        }
+
+        if (request.EstimatedCost is < 0)
+        {
+            throw AllixiosException.Invalid("invalid_estimated_cost", $"Estimated cost {request.EstimatedCost} is negative: use zero or more.");
+        }
+
+        if (request.Resource is { } resource && (string.IsNullOrWhiteSpace(resource) || resource.Length > MaxLabelLength))
+        {
+            throw AllixiosException.Invalid("invalid_resource", $"The resource must be 1 to {MaxLabelLength} characters and not blank, or left out.");
+        }
+
+        var now = time.GetUtcNow();
+        var runAt = now + (request.Delay ?? TimeSpan.Zero);
+        if (request.Deadline is { } deadline && deadline <= runAt)
+        {
+            throw AllixiosException.Invalid("invalid_deadline", $"Deadline {deadline.ToString("O", CultureInfo.InvariantCulture)} is not after the job is due ({runAt.ToString("O", CultureInfo.InvariantCulture)}): give it time to run.");
+        }
+
+        var job = new Job(
+            Guid.CreateVersion7(now),
+            tenantId,
+            request.Type!,
+            request.Payload,
+            request.Priority,
+            request.IdempotencyKey,
+            runAt > now ? JobState.Scheduled : JobState.Available,
+            Attempt: 0,
+            maxAttempts,
+            runAt,
+            request.Deadline,
+            timeout,
+            tags.ToList(),
+            request.EstimatedCost,
+            request.Resource,
+            now,
+            now);
+        var enqueued = await queue.EnqueueAsync(job, cancellationToken);
+        if (enqueued.Created)
+        {
+            AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));
+        }
+
+        return enqueued;
+    }
+
+    /// <summary>The job.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job.</exception>
+    public async ValueTask<Job> GetAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        TenantIds.Validate(tenantId);
+        return await queue.GetAsync(tenantId, jobId, cancellationToken) ?? throw JobErrors.NotFound(tenantId, jobId);
+    }
+
+    /// <summary>The job's history, oldest first.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job.</exception>
+    public async ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        TenantIds.Validate(tenantId);
+        var history = await queue.GetHistoryAsync(tenantId, jobId, cancellationToken);
+        return history.Count > 0 ? history : throw JobErrors.NotFound(tenantId, jobId);
+    }
+
+    /// <summary>Cancels a job that has not finished.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it has finished.</exception>
+    public ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        TenantIds.Validate(tenantId);
+        return queue.CancelAsync(tenantId, jobId, string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason, cancellationToken);
+    }
+
+    /// <summary>Gives a dead-lettered job a fresh set of attempts.</summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it is not dead-lettered.</exception>
+    public ValueTask<Job> RedriveAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        TenantIds.Validate(tenantId);
+        return queue.RedriveAsync(tenantId, jobId, cancellationToken);
+    }
+
+    private async ValueTask ValidatePayloadAsync(string type, string? payload, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(payload))
+        {
+            throw AllixiosException.Invalid("invalid_payload", $"The payload of a '{type}' job is empty: send a JSON document.");
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(payload);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw AllixiosException.Invalid("invalid_payload", $"The payload of a '{type}' job is not valid JSON: {e.Message}");
+        }
+
+        var schema = await types.GetSchemaAsync(type).WaitAsync(cancellationToken);
+        if (schema is null)
+        {
+            return;
+        }
+
+        var errors = Flatten(schema.Validate(payload)).ToList();
+        if (errors.Count > 0)
+        {
+            var listed = string.Join("; ", errors.Take(MaxSchemaErrorsListed));
+            var more = errors.Count > MaxSchemaErrorsListed ? $" (and {errors.Count - MaxSchemaErrorsListed} more)" : string.Empty;
+            throw AllixiosException.Invalid("invalid_payload", $"The payload of a '{type}' job does not match its schema: {listed}{more}.");
+        }
+    }
+
+    // A failed anyOf/oneOf nests the reasons of each branch; people need those, not the bare "no branch matched".
+    private static IEnumerable<string> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            yield return $"{(string.IsNullOrEmpty(error.Path) ? "#" : error.Path)}: {error.Kind}";
+            if (error is ChildSchemaValidationError child)
+            {
+                foreach (var nested in Flatten(child.Errors.SelectMany(e => e.Value)))
+                {
+                    yield return "  " + nested;
+                }
+            }
+        }
+    }
+}

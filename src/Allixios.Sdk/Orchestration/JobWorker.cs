@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using Allixios.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Allixios.Orchestration;
+
+/// <summary>
+/// The hosted worker: leases jobs of the types this process has handlers for, runs up to
+/// <see cref="OrchestrationOptions.Concurrency"/> at once, renews their leases while they run, and records each outcome.
+/// It also rescues jobs whose leases expired and deletes finished jobs past their retention.
+/// </summary>
+internal sealed partial class JobWorker(
+    IJobQueue queue,
+    JobTypeRegistry types,
+    IServiceScopeFactory scopes,
+    IOptions<OrchestrationOptions> options,
+    IOptions<AllixiosOptions> engine,
+    TimeProvider time,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private static readonly MethodInfo InvokeMethod = typeof(JobWorker).GetMethod(nameof(InvokeAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+
+    private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>> _invokers = new();
+
+    /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
+    public string WorkerId { get; } = $"{engine.Value.InstanceName}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var handled = types.Names.Where(n => types.Find(n)!.HandlerType is not null).ToList();
+        if (!settings.RunWorker)
+        {
+            return;
+        }
+
+        var maintenance = MaintainAsync(settings, stoppingToken);
+        if (handled.Count > 0)
+        {
+            await WorkAsync(settings, handled, stoppingToken);
+        }
+
+        await maintenance;
+    }
+
+    private async Task WorkAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        var running = new ConcurrentDictionary<Task, bool>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                IReadOnlyList<JobLease> leases;
+                try
+                {
+                    leases = await queue.DequeueAsync(new DequeueRequest(WorkerId, free, settings.LeaseDuration, handled), stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    slots.Release(free);
+                    LogWorkerError(e);
+                    await Task.Delay(settings.PollInterval, time, stoppingToken);
+                    continue;
+                }
+
+                if (free > leases.Count)
+                {
+                    slots.Release(free - leases.Count);
+                }
+
+                foreach (var lease in leases)
+                {
+                    // Removed by a continuation, which runs after the add even when the task has already finished.
+                    var task = RunAndReleaseAsync(lease);
+                    running.TryAdd(task, true);
+                    _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+
+                if (leases.Count == 0)
+                {
+                    await queue.WaitForWorkAsync(settings.PollInterval, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; the running jobs see the same token and hand their jobs back below.
+        }
+
+        await Task.WhenAll(running.Keys);
+
+        async Task RunAndReleaseAsync(JobLease lease)
+        {
+            try
+            {
+                await Task.Yield();
+                await RunAsync(lease, settings, stoppingToken);
+            }
+            catch (Exception e)
+            {
+                // The outcome could not be recorded (the queue is unreachable): the lease expires and the job is rescued.
+                LogWorkerError(e);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync(JobLease lease, OrchestrationOptions settings, CancellationToken stoppingToken)
+    {
+        var job = lease.Job;
+        var registration = types.Find(job.Type);
+        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run");
+        activity?.SetTag("allixios.job.id", job.Id);
+        activity?.SetTag("allixios.job.type", job.Type);
+        activity?.SetTag("allixios.tenant", job.TenantId);
+        var started = time.GetTimestamp();
+        if (registration?.HandlerType is null)
+        {
+            await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"No handler for job type '{job.Type}' is registered in this process.", retryAt: null, CancellationToken.None), started);
+            return;
+        }
+
+        if (job.Deadline is { } passed && passed <= time.GetUtcNow())
+        {
+            await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"The job's deadline {passed:O} passed before it could run.", retryAt: null, CancellationToken.None), started);
+            return;
+        }
+
+        // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
+        // a deadline further away than the timeout can only be reached after the timeout fired.
+        var attemptTime = job.Timeout < MaxTimer ? job.Timeout : MaxTimer;
+        var untilDeadline = job.Deadline is { } at ? at - time.GetUtcNow() : TimeSpan.MaxValue;
+        using var timeout = new CancellationTokenSource(attemptTime, time);
+        using var deadline = untilDeadline < attemptTime ? new CancellationTokenSource(untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero, time) : new CancellationTokenSource();
+        using var leaseLost = new CancellationTokenSource();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token, deadline.Token, leaseLost.Token);
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(lease, settings, leaseLost, stopHeartbeat.Token);
+        Exception? failure = null;
+        try
+        {
+            var invoke = _invokers.GetOrAdd(registration.PayloadType!, CreateInvoker);
+            await using var scope = scopes.CreateAsyncScope();
+            await invoke(scope.ServiceProvider, job, registration.HandlerType, (progress, ct) => ReportAsync(lease, progress, ct), attempt.Token);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+        }
+
+        if (leaseLost.IsCancellationRequested)
+        {
+            LogLeaseLost(job.Id, job.Type);
+            Record(job, "lease_lost", started);
+            return;
+        }
+
+        if (failure is null)
+        {
+            if (!await queue.CompleteAsync(lease, CancellationToken.None))
+            {
+                LogLeaseLost(job.Id, job.Type);
+                Record(job, "lease_lost", started);
+                return;
+            }
+
+            Record(job, "succeeded", started);
+            return;
+        }
+
+        if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !timeout.IsCancellationRequested && !deadline.IsCancellationRequested)
+        {
+            // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
+            var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
+            Record(job, released ? "released" : "lease_lost", started);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var (message, retryAt) = failure switch
+        {
+            OperationCanceledException when deadline.IsCancellationRequested => ($"The job's deadline {job.Deadline:O} passed while it ran.", (DateTimeOffset?)null),
+            OperationCanceledException when timeout.IsCancellationRequested => ($"The attempt timed out after {job.Timeout}.", now + Backoff(job.Attempt, settings)),
+            PayloadException e => (e.Message, null),
+            _ => ($"{failure.GetType().Name}: {failure.Message}", now + Backoff(job.Attempt, settings)),
+        };
+        LogAttemptFailed(failure, job.Id, job.Type, job.Attempt, message);
+        activity?.SetStatus(ActivityStatusCode.Error, message);
+        var state = await queue.FailAsync(lease, message, retryAt, CancellationToken.None);
+        Record(job, state is { } s ? JobStates.ToName(s) : "lease_lost", started);
+    }
+
+    private async Task SettleAsync(JobLease lease, string outcome, ValueTask<JobState?> settle, long started)
+    {
+        var state = await settle;
+        Record(lease.Job, state is null ? "lease_lost" : outcome, started);
+    }
+
+    private void Record(Job job, string outcome, long started)
+    {
+        var tags = new TagList { { "job_type", job.Type }, { "outcome", outcome } };
+        AllixiosTelemetry.JobAttempts.Add(1, tags);
+        AllixiosTelemetry.JobRunTime.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+    }
+
+    private async Task HeartbeatAsync(JobLease lease, OrchestrationOptions settings, CancellationTokenSource leaseLost, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(settings.HeartbeatInterval, time, stop);
+                if (!await queue.HeartbeatAsync(lease, settings.LeaseDuration, stop))
+                {
+                    // Cancelled by a user, or rescued after a stall: stop the handler; its result would be discarded anyway.
+                    await leaseLost.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A missed heartbeat is not fatal: the lease outlasts a few, and the next one may get through.
+                LogWorkerError(e);
+            }
+        }
+    }
+
+    private async ValueTask ReportAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
+    {
+        await queue.ReportProgressAsync(lease, progress, cancellationToken);
+    }
+
+    private async Task MaintainAsync(OrchestrationOptions settings, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int rescued = 0, deleted = 0, batch;
+                do
+                {
+                    batch = await queue.RescueExpiredLeasesAsync(settings.MaintenanceBatchSize, stoppingToken);
+                    rescued += batch;
+                }
+                while (batch == settings.MaintenanceBatchSize);
+
+                var cutoff = time.GetUtcNow() - settings.FinishedJobRetention;
+                do
+                {
+                    batch = await queue.DeleteFinishedAsync(cutoff, settings.MaintenanceBatchSize, stoppingToken);
+                    deleted += batch;
+                }
+                while (batch == settings.MaintenanceBatchSize);
+
+                if (rescued + deleted > 0)
+                {
+                    LogMaintenance(rescued, deleted);
+                }
+
+                await Task.Delay(settings.MaintenanceInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogWorkerError(e);
+                await Task.Delay(settings.MaintenanceInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt, OrchestrationOptions settings) =>
+        RetryBackoff.Delay(attempt, settings.RetryBaseDelay, settings.RetryMaxDelay, Random.Shared.NextDouble());
+
+    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
+        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>>();
+
+    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, CancellationToken cancellationToken)
+    {
+        TPayload payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<TPayload>(job.Payload, JsonSerializerOptions.Web)!;
+        }
+        catch (JsonException e)
+        {
+            throw new PayloadException($"The payload cannot be read as {typeof(TPayload).Name}: {e.Message}", e);
+        }
+
+        var handler = (IJobHandler<TPayload>)services.GetRequiredService(handlerType);
+        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken));
+    }
+
+    [LoggerMessage(EventId = 2001, EventName = "JobAttemptFailed", Level = LogLevel.Warning, Message = "Job {JobId} ({JobType}) attempt {Attempt} failed: {Failure}")]
+    private partial void LogAttemptFailed(Exception exception, Guid jobId, string jobType, int attempt, string failure);
+
+    [LoggerMessage(EventId = 2002, EventName = "JobLeaseLost", Level = LogLevel.Information, Message = "Job {JobId} ({JobType}) was cancelled or rescued while it ran here; its result was discarded.")]
+    private partial void LogLeaseLost(Guid jobId, string jobType);
+
+    [LoggerMessage(EventId = 2003, EventName = "JobWorkerError", Level = LogLevel.Warning, Message = "The job worker could not reach its queue; it tries again.")]
+    private partial void LogWorkerError(Exception exception);
+
+    [LoggerMessage(EventId = 2004, EventName = "JobMaintenance", Level = LogLevel.Information, Message = "Rescued {Rescued} jobs with expired leases and deleted {Deleted} finished jobs past retention.")]
+    private partial void LogMaintenance(int rescued, int deleted);
+
+    // A payload the handler's type cannot read will not read better on a retry: it dead-letters at once.
+    private sealed class PayloadException(string message, Exception inner) : Exception(message, inner);
+}

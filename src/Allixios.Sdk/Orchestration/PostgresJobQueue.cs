@@ -1,0 +1,592 @@
+using System.Diagnostics.CodeAnalysis;
+using Allixios.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Allixios.Orchestration;
+
+/// <summary>
+/// The production <see cref="IJobQueue"/>: the <c>jobs</c> and <c>job_events</c> tables. Workers of any number of
+/// processes lease jobs with <c>FOR UPDATE SKIP LOCKED</c>, so they never wait on or take each other's jobs; every
+/// change of a leased job is guarded by its lease token. Enqueues <c>NOTIFY</c> the <see cref="Channel"/> channel, which
+/// <see cref="WaitForWorkAsync"/> listens on. Times come from the <see cref="TimeProvider"/>, never from the database
+/// clock, so the replicas' clocks must agree to well within the lease duration.
+/// </summary>
+[SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the issue and the docs call it one.")]
+public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
+{
+    /// <summary>The NOTIFY channel that says a job became available.</summary>
+    public const string Channel = "allixios_jobs";
+
+    // The scans that change state in bulk filter on these states; each pair is checked against the state machine once.
+    private static readonly string[] DueStates = Checked([JobState.Scheduled, JobState.Retrying], JobState.Available);
+    private static readonly string[] LeasableStates = Checked(JobStateMachine.SourcesOf(JobState.Running), JobState.Running);
+    private static readonly string[] FinishedStates = [.. Enum.GetValues<JobState>().Where(JobStateMachine.IsFinished).Select(JobStates.ToName)];
+
+    private const string Columns = """
+        job_id, tenant_id, job_type, payload::text, priority, idempotency_key, state, attempt, max_attempts, run_at, deadline, timeout,
+        tags, estimated_cost, resource, created_at, updated_at, finished_at, last_error, progress_percent, progress_message, lease_owner, lease_expires_at
+        """;
+
+    private const string EventColumns = "job_id, tenant_id, at, from_state, to_state, worker, attempt, error, progress_percent, progress_message";
+
+    private const int PromoteBatchSize = 1000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _listener;
+
+    /// <summary>A queue over <paramref name="dataSource"/>, whose schema the migrations created.</summary>
+    public PostgresJobQueue(NpgsqlDataSource dataSource, TimeProvider time)
+    {
+        _dataSource = dataSource;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<EnqueuedJob> EnqueueAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (!JobStateMachine.InitialStates.Contains(job.State))
+        {
+            throw new ArgumentException($"A new job starts scheduled or available, not {JobStates.ToName(job.State)}.", nameof(job));
+        }
+
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, job.TenantId, cancellationToken);
+        await using (var insert = scope.CreateCommand("""
+            INSERT INTO jobs (job_id, tenant_id, job_type, payload, priority, idempotency_key, state, attempt, max_attempts, run_at, deadline, timeout,
+                              tags, estimated_cost, resource, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT ON CONSTRAINT jobs_idempotency_key DO NOTHING
+            """))
+        {
+            insert.Parameters.Add(new() { Value = job.Id });
+            insert.Parameters.Add(new() { Value = job.TenantId });
+            insert.Parameters.Add(new() { Value = job.Type });
+            insert.Parameters.Add(new() { Value = job.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = (short)job.Priority });
+            insert.Parameters.Add(Text(job.IdempotencyKey));
+            insert.Parameters.Add(new() { Value = JobStates.ToName(job.State) });
+            insert.Parameters.Add(new() { Value = job.Attempt });
+            insert.Parameters.Add(new() { Value = job.MaxAttempts });
+            insert.Parameters.Add(Time(job.RunAt));
+            insert.Parameters.Add(Time(job.Deadline));
+            insert.Parameters.Add(new() { Value = job.Timeout, NpgsqlDbType = NpgsqlDbType.Interval });
+            insert.Parameters.Add(new() { Value = job.Tags.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = (object?)job.EstimatedCost ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+            insert.Parameters.Add(Text(job.Resource));
+            insert.Parameters.Add(Time(job.CreatedAt));
+            insert.Parameters.Add(Time(job.UpdatedAt));
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                // The key names a job of this tenant; ON CONFLICT waited for its inserter to commit, so this sees it.
+                await using var existing = scope.CreateCommand($"SELECT {Columns} FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2");
+                existing.Parameters.Add(new() { Value = job.TenantId });
+                existing.Parameters.Add(new() { Value = job.IdempotencyKey! });
+                var found = await ReadJobsAsync(existing, cancellationToken);
+                await scope.CommitAsync(cancellationToken);
+                return new EnqueuedJob(found.Single(), Created: false);
+            }
+        }
+
+        await AddEventAsync(scope, new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null), job.TenantId, cancellationToken);
+        if (job.State == JobState.Available)
+        {
+            await NotifyAsync(scope, cancellationToken);
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        return new EnqueuedJob(job with { CreatedAt = Round(job.CreatedAt), UpdatedAt = Round(job.UpdatedAt), RunAt = Round(job.RunAt), Deadline = job.Deadline is { } d ? Round(d) : null }, Created: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Job?> GetAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"SELECT {Columns} FROM jobs WHERE job_id = $1 AND tenant_id = $2");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = tenantId });
+        return (await ReadJobsAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand("""
+            SELECT job_id, at, from_state, to_state, worker, attempt, error, progress_percent, progress_message
+            FROM job_events WHERE job_id = $1 AND tenant_id = $2 ORDER BY event_id
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = tenantId });
+        var history = new List<JobEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            history.Add(new JobEvent(
+                reader.GetGuid(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : JobStates.Parse(reader.GetString(2)),
+                JobStates.Parse(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : new JobProgress(reader.GetInt16(7), reader.IsDBNull(8) ? null : reader.GetString(8))));
+        }
+
+        return history;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        DequeueRequest.Validate(request);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
+
+        // Two statements: a data-modifying CTE's changes are invisible to the rest of its own statement, so jobs made
+        // available here could not be leased by the same statement.
+        await using (var promote = scope.CreateCommand($"""
+            WITH due AS (
+                SELECT job_id, state FROM jobs WHERE state = ANY($2) AND run_at <= $1
+                ORDER BY run_at LIMIT {PromoteBatchSize} FOR UPDATE SKIP LOCKED
+            ), promoted AS (
+                UPDATE jobs j SET state = 'available', updated_at = $1 FROM due WHERE j.job_id = due.job_id
+                RETURNING j.job_id, j.tenant_id, j.attempt, due.state AS from_state
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $1, from_state, 'available', NULL, attempt, NULL, NULL, NULL FROM promoted
+            """))
+        {
+            promote.Parameters.Add(Time(now));
+            promote.Parameters.Add(new() { Value = DueStates });
+            await promote.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        List<(Job Job, Guid Token)> claimed;
+        await using (var claim = scope.CreateCommand($"""
+            WITH chosen AS (
+                SELECT job_id, state FROM jobs
+                WHERE state = ANY($2) AND ($4::text[] IS NULL OR job_type = ANY($4)) AND ($7::text[] IS NULL OR tenant_id = ANY($7))
+                ORDER BY priority DESC, run_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $5,
+                                  lease_expires_at = $6, updated_at = $1, progress_percent = NULL, progress_message = NULL
+                FROM chosen WHERE j.job_id = chosen.job_id
+                RETURNING j.*, chosen.state AS from_state
+            ), recorded AS (
+                INSERT INTO job_events ({EventColumns})
+                SELECT job_id, tenant_id, $1, from_state, 'running', $5, attempt, NULL, NULL, NULL FROM claimed
+            )
+            SELECT {Columns}, lease_token FROM claimed
+            """))
+        {
+            claim.Parameters.Add(Time(now));
+            claim.Parameters.Add(new() { Value = LeasableStates });
+            claim.Parameters.Add(new() { Value = request.MaxJobs });
+            claim.Parameters.Add(new() { Value = (object?)request.Types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            claim.Parameters.Add(new() { Value = request.WorkerId });
+            claim.Parameters.Add(Time(now + request.LeaseDuration));
+            claim.Parameters.Add(new() { Value = (object?)request.Tenants?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            claimed = [];
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add((ReadJob(reader), reader.GetGuid(23)));
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        return claimed
+            .OrderByDescending(c => c.Job.Priority).ThenBy(c => c.Job.RunAt).ThenBy(c => c.Job.CreatedAt)
+            .Select(c => new JobLease(c.Job, c.Token, request.WorkerId))
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> HeartbeatAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
+        await using var command = scope.CreateCommand("UPDATE jobs SET lease_expires_at = $3, updated_at = $4 WHERE job_id = $1 AND lease_token = $2 AND state = 'running'");
+        command.Parameters.Add(new() { Value = lease.Job.Id });
+        command.Parameters.Add(new() { Value = lease.Token });
+        command.Parameters.Add(Time(now + leaseDuration));
+        command.Parameters.Add(Time(now));
+        var held = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await scope.CommitAsync(cancellationToken);
+        return held;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(progress);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"""
+            WITH reported AS (
+                UPDATE jobs SET progress_percent = $3, progress_message = $4, updated_at = $5
+                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
+                RETURNING job_id, tenant_id, attempt
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $5, 'running', 'running', $6, attempt, NULL, $3, $4 FROM reported
+            """);
+        command.Parameters.Add(new() { Value = lease.Job.Id });
+        command.Parameters.Add(new() { Value = lease.Token });
+        command.Parameters.Add(new() { Value = (short)progress.Percent });
+        command.Parameters.Add(Text(progress.Message));
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = lease.WorkerId });
+        var held = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await scope.CommitAsync(cancellationToken);
+        return held;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CompleteAsync(JobLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await FinishLeasedAsync(lease, JobState.Succeeded, failure: null, retryAt: null, cancellationToken) is not null;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JobState?> FailAsync(JobLease lease, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var to = retryAt is not null && lease.Job.Attempt < lease.Job.MaxAttempts ? JobState.Retrying : JobState.DeadLettered;
+        return FinishLeasedAsync(lease, to, failure, retryAt, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        JobStateMachine.EnsureAllowed(lease.Job.Id, JobState.Running, JobState.Retrying);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"""
+            WITH released AS (
+                UPDATE jobs SET state = 'retrying', attempt = attempt - 1, run_at = $3, updated_at = $3, last_error = $4,
+                                lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
+                RETURNING job_id, tenant_id, attempt
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $3, 'running', 'retrying', $5, attempt, $4, NULL, NULL FROM released
+            """);
+        command.Parameters.Add(new() { Value = lease.Job.Id });
+        command.Parameters.Add(new() { Value = lease.Token });
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = reason });
+        command.Parameters.Add(new() { Value = lease.WorkerId });
+        var released = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await scope.CommitAsync(cancellationToken);
+        return released;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
+        var state = await LockStateAsync(scope, tenantId, jobId, cancellationToken);
+        JobStateMachine.EnsureAllowed(jobId, state, JobState.Cancelled);
+        var job = await ChangeAsync(
+            scope,
+            tenantId,
+            jobId,
+            "state = 'cancelled', finished_at = $3, last_error = coalesce($4, last_error), lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3",
+            now,
+            reason,
+            cancellationToken);
+        await AddEventAsync(scope, new JobEvent(jobId, now, state, JobState.Cancelled, Worker: null, job.Attempt, reason, Progress: null), tenantId, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return job;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Job> RedriveAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
+        var state = await LockStateAsync(scope, tenantId, jobId, cancellationToken);
+        JobStateMachine.EnsureRedrivable(jobId, state);
+        var job = await ChangeAsync(scope, tenantId, jobId, "state = 'available', attempt = 0, run_at = $3, finished_at = NULL, updated_at = $3, last_error = coalesce($4, last_error)", now, null, cancellationToken);
+        await AddEventAsync(scope, new JobEvent(jobId, now, state, JobState.Available, Worker: null, job.Attempt, Error: null, Progress: null), tenantId, cancellationToken);
+        await NotifyAsync(scope, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return job;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RescueExpiredLeasesAsync(int maxJobs, CancellationToken cancellationToken = default)
+    {
+        JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Running, JobState.Retrying);
+        JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Running, JobState.DeadLettered);
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
+        await using var command = scope.CreateCommand($"""
+            WITH expired AS (
+                SELECT job_id, lease_owner FROM jobs WHERE state = 'running' AND lease_expires_at <= $1
+                ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            ), rescued AS (
+                UPDATE jobs j SET
+                    state = CASE WHEN j.attempt < j.max_attempts THEN 'retrying' ELSE 'dead_lettered' END,
+                    run_at = CASE WHEN j.attempt < j.max_attempts THEN $1 ELSE j.run_at END,
+                    finished_at = CASE WHEN j.attempt < j.max_attempts THEN NULL ELSE $1 END,
+                    last_error = format('The lease of worker ''%s'' expired without a heartbeat: the worker stopped or hung.', e.lease_owner),
+                    lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+                FROM expired e WHERE j.job_id = e.job_id
+                RETURNING j.job_id, j.tenant_id, j.state, j.attempt, j.last_error, e.lease_owner
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $1, 'running', state, lease_owner, attempt, last_error, NULL, NULL FROM rescued
+            """);
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = maxJobs });
+        var rescued = await command.ExecuteNonQueryAsync(cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return rescued;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxJobs, CancellationToken cancellationToken = default)
+    {
+        await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
+        await using var command = scope.CreateCommand("""
+            WITH old AS (
+                SELECT job_id FROM jobs WHERE state = ANY($3) AND finished_at < $1
+                ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM jobs j USING old WHERE j.job_id = old.job_id
+            """);
+        command.Parameters.Add(Time(finishedBefore));
+        command.Parameters.Add(new() { Value = maxJobs });
+        command.Parameters.Add(new() { Value = FinishedStates });
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        Task signal;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            _listener ??= Task.Run(ListenAsync, CancellationToken.None);
+            signal = _workSignal.Task;
+        }
+
+        using var timeout = new CancellationTokenSource(maxWait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await signal.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Stops listening for wake-ups and waits for the listening connection to close.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (StopListening() is { } listener)
+        {
+            await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Stops listening for wake-ups; the listening connection closes in the background.</summary>
+    public void Dispose() => StopListening();
+
+    private Task? StopListening()
+    {
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            _stopping.Cancel();
+            return _listener;
+        }
+    }
+
+    // One connection per queue listens for the whole process; a lost connection is reopened, and the polling fallback
+    // covers any wake-up missed meanwhile.
+    private async Task ListenAsync()
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(stopping);
+                connection.Notification += (_, _) => Signal();
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping);
+                }
+
+                // Jobs may have arrived while the connection was down.
+                Signal();
+                while (true)
+                {
+                    await connection.WaitAsync(stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            signal = _workSignal;
+            _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        signal.TrySetResult();
+    }
+
+    private async ValueTask<JobState?> FinishLeasedAsync(JobLease lease, JobState to, string? failure, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        // The lease guard below only matches a running job, so Running → to is the one change this can make.
+        JobStateMachine.EnsureAllowed(lease.Job.Id, JobState.Running, to);
+        var now = _time.GetUtcNow();
+        var finished = JobStateMachine.IsFinished(to);
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"""
+            WITH finished AS (
+                UPDATE jobs SET state = $3, updated_at = $4, finished_at = $5, run_at = coalesce($6, run_at), last_error = coalesce($7, last_error),
+                                lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
+                RETURNING job_id, tenant_id, attempt
+            )
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, $4, 'running', $3, $8, attempt, $7, NULL, NULL FROM finished
+            """);
+        command.Parameters.Add(new() { Value = lease.Job.Id });
+        command.Parameters.Add(new() { Value = lease.Token });
+        command.Parameters.Add(new() { Value = JobStates.ToName(to) });
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(Time(finished ? now : null));
+        command.Parameters.Add(Time(to == JobState.Retrying ? retryAt : null));
+        command.Parameters.Add(Text(failure));
+        command.Parameters.Add(new() { Value = lease.WorkerId });
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await scope.CommitAsync(cancellationToken);
+        return changed ? to : null;
+    }
+
+    private static async Task<JobState> LockStateAsync(PostgresScope scope, string tenantId, Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand("SELECT state FROM jobs WHERE job_id = $1 AND tenant_id = $2 FOR UPDATE");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = tenantId });
+        var state = await command.ExecuteScalarAsync(cancellationToken) as string ?? throw JobErrors.NotFound(tenantId, jobId);
+        return JobStates.Parse(state);
+    }
+
+    private static async Task<Job> ChangeAsync(PostgresScope scope, string tenantId, Guid jobId, string set, DateTimeOffset now, string? text, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand($"UPDATE jobs SET {set} WHERE job_id = $1 AND tenant_id = $2 RETURNING {Columns}");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(Text(text));
+        return (await ReadJobsAsync(command, cancellationToken)).Single();
+    }
+
+    private static async Task AddEventAsync(PostgresScope scope, JobEvent e, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand($"INSERT INTO job_events ({EventColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        command.Parameters.Add(new() { Value = e.JobId });
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(Time(e.At));
+        command.Parameters.Add(Text(e.From is { } from ? JobStates.ToName(from) : null));
+        command.Parameters.Add(new() { Value = JobStates.ToName(e.To) });
+        command.Parameters.Add(Text(e.Worker));
+        command.Parameters.Add(new() { Value = e.Attempt });
+        command.Parameters.Add(Text(e.Error));
+        command.Parameters.Add(new() { Value = e.Progress is { } p ? (short)p.Percent : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+        command.Parameters.Add(Text(e.Progress?.Message));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task NotifyAsync(PostgresScope scope, CancellationToken cancellationToken)
+    {
+        // Delivered at commit, and only then: a listener never wakes for a job it cannot see yet.
+        await using var command = scope.CreateCommand($"SELECT pg_notify('{Channel}', '')");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<Job>> ReadJobsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var jobs = new List<Job>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(ReadJob(reader));
+        }
+
+        return jobs;
+    }
+
+    private static Job ReadJob(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt16(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        JobStates.Parse(reader.GetString(6)),
+        reader.GetInt32(7),
+        reader.GetInt32(8),
+        reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        reader.GetFieldValue<TimeSpan>(11),
+        reader.GetFieldValue<string[]>(12),
+        reader.IsDBNull(13) ? null : reader.GetDecimal(13),
+        reader.IsDBNull(14) ? null : reader.GetString(14),
+        reader.GetFieldValue<DateTimeOffset>(15),
+        reader.GetFieldValue<DateTimeOffset>(16),
+        reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
+        reader.IsDBNull(18) ? null : reader.GetString(18),
+        reader.IsDBNull(19) ? null : new JobProgress(reader.GetInt16(19), reader.IsDBNull(20) ? null : reader.GetString(20)),
+        reader.IsDBNull(21) ? null : reader.GetString(21),
+        reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22));
+
+    private static string[] Checked(IReadOnlyList<JobState> sources, JobState to)
+    {
+        foreach (var from in sources)
+        {
+            JobStateMachine.EnsureAllowed(Guid.Empty, from, to);
+        }
+
+        return [.. sources.Select(JobStates.ToName)];
+    }
+
+    // PostgreSQL keeps microseconds; what a caller gets back must equal what a later read returns.
+    private static DateTimeOffset Round(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) => new() { Value = value is { } v ? v.ToUniversalTime() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+}

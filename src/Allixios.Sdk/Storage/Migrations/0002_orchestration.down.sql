@@ -1,0 +1,3 @@
+-- Undoes 0002_orchestration.
+DROP TABLE IF EXISTS job_events;
+DROP TABLE IF EXISTS jobs;
