@@ -38,6 +38,12 @@ if (builder.Configuration["Allixios:Redis:Configuration"] is { Length: > 0 } red
     allixios.UseRedis(redis);
 }
 
+// The job engine, on the same PostgreSQL when configured. Its worker runs only handlers compiled into the runtime (none
+// yet), so it only does maintenance; job types declared in configuration wait for an external worker.
+allixios.AddOrchestration();
+builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
+ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -104,6 +110,8 @@ app.UseAuthentication();
 app.MapGrpcService<TenantsService>();
 app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
+app.MapGrpcService<JobsService>();
+app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

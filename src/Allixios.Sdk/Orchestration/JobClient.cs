@@ -146,7 +146,7 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
         if (types.Find(request.Type ?? string.Empty) is null)
         {
             var known = types.Names.Count == 0 ? "none is registered" : "registered types: " + string.Join(", ", types.Names);
-            throw AllixiosException.Invalid("unknown_job_type", $"Job type '{request.Type}' is not registered ({known}): register it with AddJobHandler<THandler>(\"{request.Type}\") or AddJobType.");
+            throw AllixiosException.Invalid("unknown_job_type", $"Job type '{request.Type}' is not registered ({known}): check the name, or register the type (in code with AddJobHandler<THandler>(\"{request.Type}\") or AddJobType; in the runtime under Allixios:Orchestration:JobTypes).");
         }
 
         await ValidatePayloadAsync(request.Type!, request.Payload, cancellationToken);
