@@ -60,6 +60,11 @@ internal static class JobEventStream
             {
                 // The client went away; there is no one to tell.
             }
+            catch (AllixiosException)
+            {
+                // The job was deleted while watched (retention) after the stream began, when a status can no longer be
+                // sent: the stream just ends, and a GET of the job says why.
+            }
         }
     }
 
