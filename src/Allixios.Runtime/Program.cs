@@ -41,6 +41,12 @@ if (builder.Configuration["Allixios:Redis:Configuration"] is { Length: > 0 } red
 
 allixios.AddCaching(o => builder.Configuration.GetSection(AllixiosCacheOptions.SectionName).Bind(o));
 
+// The job engine, on the same PostgreSQL when configured. Its worker runs only handlers compiled into the runtime (none
+// yet), so it only does maintenance; job types declared in configuration wait for an external worker.
+allixios.AddOrchestration();
+builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
+ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -108,6 +114,8 @@ app.MapGrpcService<TenantsService>();
 app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
+app.MapGrpcService<JobsService>();
+app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -51,14 +51,9 @@ internal sealed class ApiKeyInterceptor : Interceptor
         await continuation(requestStream, responseStream, context);
     }
 
-    private static async Task EnsureAuthenticatedAsync(ServerCallContext context)
+    /// <summary>Throws Unauthenticated, saying why, unless the request carries a valid API key; endpoints outside gRPC call it too.</summary>
+    public static async Task EnsureAuthenticatedAsync(HttpContext http)
     {
-        if (!context.Method.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        var http = context.GetHttpContext();
         if (http.User.Identity?.IsAuthenticated == true)
         {
             return;
@@ -74,5 +69,13 @@ internal sealed class ApiKeyInterceptor : Interceptor
         var message = result.Failure?.Message
             ?? "No API key was sent: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.";
         throw ErrorMapping.WithReason(new Status(StatusCode.Unauthenticated, message), http, result.Failure is null ? "missing_api_key" : "invalid_api_key");
+    }
+
+    private static async Task EnsureAuthenticatedAsync(ServerCallContext context)
+    {
+        if (context.Method.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
+        {
+            await EnsureAuthenticatedAsync(context.GetHttpContext());
+        }
     }
 }

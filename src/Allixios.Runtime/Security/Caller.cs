@@ -8,9 +8,12 @@ namespace Allixios.Runtime.Security;
 internal sealed record Caller(string TenantId, string KeyId, string KeyName, IReadOnlyCollection<string> Scopes)
 {
     /// <summary>The caller of a gRPC or transcoded HTTP call; the <see cref="ApiKeyInterceptor"/> guarantees there is one.</summary>
-    public static Caller From(ServerCallContext context)
+    public static Caller From(ServerCallContext context) => From(context.GetHttpContext());
+
+    /// <summary>The caller of an HTTP request that was authenticated (<see cref="ApiKeyInterceptor.EnsureAuthenticatedAsync(HttpContext)"/>).</summary>
+    public static Caller From(HttpContext http)
     {
-        var user = context.GetHttpContext().User;
+        var user = http.User;
         if (user.Identity?.IsAuthenticated != true)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "An API key is required."));

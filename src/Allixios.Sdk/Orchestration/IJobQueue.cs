@@ -21,6 +21,15 @@ public interface IJobQueue
     ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The tenant's jobs that match <paramref name="query"/>, newest first (by id, which sorts by creation time), at most
+    /// <see cref="JobQuery.Limit"/> of them.
+    /// </summary>
+    ValueTask<IReadOnlyList<Job>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>How many jobs the tenant has, by type and state, ordered by type then state; empty groups are left out.</summary>
+    ValueTask<IReadOnlyList<JobCount>> CountAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes due scheduled and retrying jobs available, then leases up to <see cref="DequeueRequest.MaxJobs"/> available
     /// jobs, highest priority first, then earliest due: each becomes running with its attempt counted.
     /// </summary>

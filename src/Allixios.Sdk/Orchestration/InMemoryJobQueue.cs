@@ -71,6 +71,43 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Job>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_gate)
+        {
+            IReadOnlyList<Job> page = _jobs.Values
+                .Select(e => e.Job)
+                .Where(j => j.TenantId == query.TenantId
+                    && (query.State is null || j.State == query.State)
+                    && (query.Type is null || j.Type == query.Type)
+                    && (query.Tag is null || j.Tags.Contains(query.Tag))
+                    && (query.Before is null || j.Id.CompareTo(query.Before.Value) < 0))
+                .OrderByDescending(j => j.Id)
+                .Take(query.Limit)
+                .ToList();
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobCount>> CountAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<JobCount> counts = _jobs.Values
+                .Select(e => e.Job)
+                .Where(j => j.TenantId == tenantId)
+                .GroupBy(j => (j.Type, j.State))
+                .Select(g => new JobCount(g.Key.Type, g.Key.State, g.LongCount()))
+                .OrderBy(c => c.Type, StringComparer.Ordinal)
+                .ThenBy(c => c.State)
+                .ToList();
+            return ValueTask.FromResult(counts);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -16,10 +16,129 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
     private const int MaxLabelLength = 100;
     private const int MaxIdempotencyKeyLength = 200;
     private const int MaxSchemaErrorsListed = 20;
+    private const int MaxBatchSize = 500;
+    private const int MaxPageSize = 500;
 
     /// <summary>Enqueues a job for <paramref name="tenantId"/>, or returns the job its idempotency key names.</summary>
     /// <exception cref="AllixiosException">InvalidArgument: an unknown job type, a payload the type's schema rejects, or an option out of range.</exception>
     public async ValueTask<EnqueuedJob> EnqueueAsync(string tenantId, NewJob request, CancellationToken cancellationToken = default)
+    {
+        var job = await ValidateAsync(tenantId, request, cancellationToken);
+        return await AddAsync(job, cancellationToken);
+    }
+
+    /// <summary>
+    /// Enqueues several jobs for <paramref name="tenantId"/>, in order, after validating all of them: when any is invalid,
+    /// none is enqueued and the error names its index.
+    /// </summary>
+    /// <exception cref="AllixiosException">InvalidArgument: an empty or too large batch, or an invalid job (see <see cref="EnqueueAsync"/>).</exception>
+    public async ValueTask<IReadOnlyList<EnqueuedJob>> EnqueueBatchAsync(string tenantId, IReadOnlyList<NewJob> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count is 0 or > MaxBatchSize)
+        {
+            throw AllixiosException.Invalid("invalid_batch_size", $"A batch has {requests.Count} jobs: send 1 to {MaxBatchSize}.");
+        }
+
+        var jobs = new List<Job>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            try
+            {
+                jobs.Add(await ValidateAsync(tenantId, requests[i], cancellationToken));
+            }
+            catch (AllixiosException e) when (e.Kind == AllixiosErrorKind.InvalidArgument)
+            {
+                throw new AllixiosException(e.Kind, e.Reason, $"jobs[{i}]: {e.Message} Nothing in the batch was enqueued.");
+            }
+        }
+
+        // The queue takes one job at a time; only a storage failure midway (not bad input) leaves part of a batch enqueued,
+        // and idempotency keys make sending the batch again safe.
+        var enqueued = new List<EnqueuedJob>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            enqueued.Add(await AddAsync(job, cancellationToken));
+        }
+
+        return enqueued;
+    }
+
+    /// <summary>The tenant's jobs that match <paramref name="query"/>, newest first.</summary>
+    /// <exception cref="AllixiosException">InvalidArgument: a limit out of range or a blank filter.</exception>
+    public ValueTask<IReadOnlyList<Job>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        TenantIds.Validate(query.TenantId);
+        if (query.Limit is < 1 or > MaxPageSize)
+        {
+            throw AllixiosException.Invalid("invalid_page_size", $"Page size {query.Limit} is out of range: use 1 to {MaxPageSize}.");
+        }
+
+        if (query.Type is { } type && (string.IsNullOrWhiteSpace(type) || type.Length > MaxLabelLength))
+        {
+            throw AllixiosException.Invalid("invalid_job_type_filter", $"The type filter must be 1 to {MaxLabelLength} characters and not blank, or left out.");
+        }
+
+        if (query.Tag is { } tag && (string.IsNullOrWhiteSpace(tag) || tag.Length > MaxLabelLength))
+        {
+            throw AllixiosException.Invalid("invalid_tag_filter", $"The tag filter must be 1 to {MaxLabelLength} characters and not blank, or left out.");
+        }
+
+        return queue.ListAsync(query, cancellationToken);
+    }
+
+    /// <summary>How many jobs the tenant has, by type and state.</summary>
+    public ValueTask<IReadOnlyList<JobCount>> CountAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        TenantIds.Validate(tenantId);
+        return queue.CountAsync(tenantId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The job now, then the job each time it changes (state, attempt or progress), until it has finished or
+    /// <paramref name="cancellationToken"/> is cancelled. It reads the job every <paramref name="pollInterval"/>, so
+    /// changes quicker than that are seen together.
+    /// </summary>
+    /// <exception cref="AllixiosException">NotFound when the tenant has no such job (also when it is deleted while watched).</exception>
+    public async IAsyncEnumerable<Job> WatchAsync(
+        string tenantId,
+        Guid jobId,
+        TimeSpan pollInterval,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (pollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pollInterval), pollInterval, "The poll interval must be positive.");
+        }
+
+        var job = await GetAsync(tenantId, jobId, cancellationToken);
+        yield return job;
+        while (!JobStateMachine.IsFinished(job.State))
+        {
+            await Task.Delay(pollInterval, time, cancellationToken);
+            var next = await GetAsync(tenantId, jobId, cancellationToken);
+            if (next.UpdatedAt != job.UpdatedAt || next.State != job.State || next.Attempt != job.Attempt || next.Progress != job.Progress)
+            {
+                yield return next;
+            }
+
+            job = next;
+        }
+    }
+
+    private async ValueTask<EnqueuedJob> AddAsync(Job job, CancellationToken cancellationToken)
+    {
+        var enqueued = await queue.EnqueueAsync(job, cancellationToken);
+        if (enqueued.Created)
+        {
+            AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));
+        }
+
+        return enqueued;
+    }
+
+    private async ValueTask<Job> ValidateAsync(string tenantId, NewJob request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         TenantIds.Validate(tenantId);
@@ -27,7 +146,7 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
         if (types.Find(request.Type ?? string.Empty) is null)
         {
             var known = types.Names.Count == 0 ? "none is registered" : "registered types: " + string.Join(", ", types.Names);
-            throw AllixiosException.Invalid("unknown_job_type", $"Job type '{request.Type}' is not registered ({known}): register it with AddJobHandler<THandler>(\"{request.Type}\") or AddJobType.");
+            throw AllixiosException.Invalid("unknown_job_type", $"Job type '{request.Type}' is not registered ({known}): check the name, or register the type (in code with AddJobHandler<THandler>(\"{request.Type}\") or AddJobType; in the runtime under Allixios:Orchestration:JobTypes).");
         }
 
         await ValidatePayloadAsync(request.Type!, request.Payload, cancellationToken);
@@ -81,7 +200,7 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
             throw AllixiosException.Invalid("invalid_deadline", $"Deadline {deadline.ToString("O", CultureInfo.InvariantCulture)} is not after the job is due ({runAt.ToString("O", CultureInfo.InvariantCulture)}): give it time to run.");
         }
 
-        var job = new Job(
+        return new Job(
             Guid.CreateVersion7(now),
             tenantId,
             request.Type!,
@@ -99,13 +218,6 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
             request.Resource,
             now,
             now);
-        var enqueued = await queue.EnqueueAsync(job, cancellationToken);
-        if (enqueued.Created)
-        {
-            AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));
-        }
-
-        return enqueued;
     }
 
     /// <summary>The job.</summary>

@@ -141,6 +141,50 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<Job>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, query.TenantId, cancellationToken);
+        // A null filter matches every row, so one statement (and one cached plan) serves every combination of filters.
+        await using var command = scope.CreateCommand($"""
+            SELECT {Columns} FROM jobs
+            WHERE tenant_id = $1
+              AND ($2::text IS NULL OR state = $2)
+              AND ($3::text IS NULL OR job_type = $3)
+              AND ($4::text IS NULL OR tags @> ARRAY[$4::text])
+              AND ($5::uuid IS NULL OR job_id < $5)
+            ORDER BY job_id DESC
+            LIMIT $6
+            """);
+        command.Parameters.Add(new() { Value = query.TenantId });
+        command.Parameters.Add(Text(query.State is { } state ? JobStates.ToName(state) : null));
+        command.Parameters.Add(Text(query.Type));
+        command.Parameters.Add(Text(query.Tag));
+        command.Parameters.Add(new() { Value = (object?)query.Before ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = query.Limit });
+        return await ReadJobsAsync(command, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<JobCount>> CountAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand("SELECT job_type, state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY job_type, state");
+        command.Parameters.Add(new() { Value = tenantId });
+        var counts = new List<JobCount>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add(new JobCount(reader.GetString(0), JobStates.Parse(reader.GetString(1)), reader.GetInt64(2)));
+            }
+        }
+
+        // Ordered here, not in SQL: the database's collation need not order type names the ordinal way.
+        return counts.OrderBy(c => c.Type, StringComparer.Ordinal).ThenBy(c => c.State).ToList();
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -643,6 +643,117 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     /// <summary>Enqueues a <see cref="Noop"/> job for tenant A through the client.</summary>
+    [Fact]
+    public async Task Listing_filters_by_state_type_and_tag_and_never_shows_another_tenants_jobs()
+    {
+        var tagged = (await Client.EnqueueAsync(TenantA, new NewJob(Generate, """{"topic":"a"}""") { Tags = ["campaign:spring", "lang:en"] })).Job;
+        var delayed = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { Delay = TimeSpan.FromHours(1) })).Job;
+        var cancelled = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { Tags = ["lang:en"] })).Job;
+        await Client.CancelAsync(TenantA, cancelled.Id);
+        await Client.EnqueueAsync(TenantB, new NewJob(Generate, """{"topic":"b"}""") { Tags = ["campaign:spring"] });
+
+        var all = await Client.ListAsync(new JobQuery(TenantA));
+        var scheduled = await Client.ListAsync(new JobQuery(TenantA) { State = JobState.Scheduled });
+        var generate = await Client.ListAsync(new JobQuery(TenantA) { Type = Generate });
+        var spring = await Client.ListAsync(new JobQuery(TenantA) { Tag = "campaign:spring" });
+        var englishCancelled = await Client.ListAsync(new JobQuery(TenantA) { Tag = "lang:en", State = JobState.Cancelled });
+        var none = await Client.ListAsync(new JobQuery(TenantA) { Tag = "campaign" });
+
+        Assert.Equal(new[] { tagged.Id, delayed.Id, cancelled.Id }.Order(), all.Select(j => j.Id).Order());
+        Assert.Equal(all.Select(j => j.Id).Order().Reverse(), all.Select(j => j.Id));
+        Assert.Equal([delayed.Id], scheduled.Select(j => j.Id));
+        Assert.Equal([tagged.Id], generate.Select(j => j.Id));
+        Assert.Equal([tagged.Id], spring.Select(j => j.Id));
+        Assert.Equal([cancelled.Id], englishCancelled.Select(j => j.Id));
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task Listing_a_page_at_a_time_returns_every_job_once_newest_first()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add((await EnqueueAsync()).Id);
+            Time.Advance(TimeSpan.FromMilliseconds(i % 2));
+        }
+
+        var seen = new List<Guid>();
+        Guid? before = null;
+        while (true)
+        {
+            var page = await Client.ListAsync(new JobQuery(TenantA) { Limit = 3, Before = before });
+            seen.AddRange(page.Select(j => j.Id));
+            if (page.Count < 3)
+            {
+                break;
+            }
+
+            before = page[^1].Id;
+        }
+
+        Assert.Equal(ids.Order().Reverse(), seen);
+    }
+
+    [Fact]
+    public async Task Listing_refuses_a_page_size_out_of_range_and_blank_filters()
+    {
+        var tooBig = await Assert.ThrowsAsync<AllixiosException>(async () => await Client.ListAsync(new JobQuery(TenantA) { Limit = 501 }));
+        var blankTag = await Assert.ThrowsAsync<AllixiosException>(async () => await Client.ListAsync(new JobQuery(TenantA) { Tag = " " }));
+
+        Assert.Equal("invalid_page_size", tooBig.Reason);
+        Assert.Equal("invalid_tag_filter", blankTag.Reason);
+    }
+
+    [Fact]
+    public async Task Counts_group_a_tenants_jobs_by_type_and_state()
+    {
+        await EnqueueAsync();
+        await EnqueueAsync();
+        var cancelled = await EnqueueAsync();
+        await Client.CancelAsync(TenantA, cancelled.Id);
+        await Client.EnqueueAsync(TenantA, new NewJob(Generate, """{"topic":"a"}""") { Delay = TimeSpan.FromMinutes(1) });
+        await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}"));
+
+        var counts = await Client.CountAsync(TenantA);
+
+        Assert.Equal(
+            [new JobCount(Generate, JobState.Scheduled, 1), new JobCount(Noop, JobState.Available, 2), new JobCount(Noop, JobState.Cancelled, 1)],
+            counts);
+        Assert.Empty(await Client.CountAsync("tenant-c"));
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_invalid_job_enqueues_nothing_and_names_the_job()
+    {
+        var error = await Assert.ThrowsAsync<AllixiosException>(async () => await Client.EnqueueBatchAsync(TenantA, [
+            new NewJob(Noop, "{}"),
+            new NewJob(Generate, """{"topic":""}"""),
+        ]));
+        var batch = await Client.EnqueueBatchAsync(TenantA, [new NewJob(Noop, "{}"), new NewJob(Generate, """{"topic":"x"}""")]);
+
+        Assert.Equal("invalid_payload", error.Reason);
+        Assert.StartsWith("jobs[1]: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, batch.Count);
+        Assert.Equal(batch.Select(e => e.Job.Id).Order().Reverse(), (await Client.ListAsync(new JobQuery(TenantA))).Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task Watching_a_job_yields_it_now_and_again_when_it_changes_and_ends_when_it_finishes()
+    {
+        var job = await EnqueueAsync();
+        await using var watch = Client.WatchAsync(TenantA, job.Id, TimeSpan.FromSeconds(1)).GetAsyncEnumerator();
+
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Equal(JobState.Available, watch.Current.State);
+        var next = watch.MoveNextAsync();
+        await Client.CancelAsync(TenantA, job.Id, "no longer needed");
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(JobState.Cancelled, watch.Current.State);
+        Assert.False(await watch.MoveNextAsync());
+    }
+
     protected async Task<Job> EnqueueAsync(int priority = 5) =>
         (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { Priority = priority })).Job;
 
