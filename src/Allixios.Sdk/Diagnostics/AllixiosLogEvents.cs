@@ -20,6 +20,12 @@ public static class AllixiosLogEvents
     /// <summary>The bootstrap admin key from configuration was registered.</summary>
     public static readonly EventId BootstrapKeyConfigured = new(1102, nameof(BootstrapKeyConfigured));
 
+    /// <summary>The cache could not reach Redis (L2, backplane or dependency state) or a factory failed; it carries on without it. Throttled.</summary>
+    public static readonly EventId CacheDegraded = new(1201, nameof(CacheDegraded));
+
+    /// <summary>The cache's Redis connection came back; memory entries from before it are revalidated.</summary>
+    public static readonly EventId CacheReconnected = new(1202, nameof(CacheReconnected));
+
     /// <summary>A job attempt failed; the job retries or is dead-lettered.</summary>
     public static readonly EventId JobAttemptFailed = new(2001, nameof(JobAttemptFailed));
 
