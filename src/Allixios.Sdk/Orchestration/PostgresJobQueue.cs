@@ -167,12 +167,24 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             await promote.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (request.TenantConcurrency is not null)
+        {
+            // Replicas capping the same tenant take turns here until commit, so each one's count below already sees
+            // the jobs the previous one leased: the cap holds across processes, not just within one.
+            await using var turn = scope.CreateCommand("SELECT pg_advisory_xact_lock(hashtextextended('allixios.jobs.tenant:' || $1, 0))");
+            turn.Parameters.Add(new() { Value = request.Tenants!.First() });
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         List<(Job Job, Guid Token)> claimed;
         await using (var claim = scope.CreateCommand($"""
             WITH chosen AS (
                 SELECT job_id, state FROM jobs
                 WHERE state = ANY($2) AND ($4::text[] IS NULL OR job_type = ANY($4)) AND ($7::text[] IS NULL OR tenant_id = ANY($7))
-                ORDER BY priority DESC, run_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+                ORDER BY dispatch_at, created_at
+                LIMIT CASE WHEN $8::integer IS NULL THEN $3
+                           ELSE greatest(0, least($3, $8 - (SELECT count(*) FROM jobs WHERE state = 'running' AND tenant_id = ANY($7)))) END
+                FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $5,
                                   lease_expires_at = $6, updated_at = $1, progress_percent = NULL, progress_message = NULL
@@ -192,6 +204,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             claim.Parameters.Add(new() { Value = request.WorkerId });
             claim.Parameters.Add(Time(now + request.LeaseDuration));
             claim.Parameters.Add(new() { Value = (object?)request.Tenants?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            claim.Parameters.Add(new() { Value = (object?)request.TenantConcurrency ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             claimed = [];
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -202,9 +215,39 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 
         await scope.CommitAsync(cancellationToken);
         return claimed
-            .OrderByDescending(c => c.Job.Priority).ThenBy(c => c.Job.RunAt).ThenBy(c => c.Job.CreatedAt)
+            .OrderBy(c => JobAging.DispatchAt(c.Job)).ThenBy(c => c.Job.CreatedAt)
             .Select(c => new JobLease(c.Job, c.Token, request.WorkerId))
             .ToList();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TenantBacklog>> GetBacklogAsync(IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
+        await using var command = scope.CreateCommand("""
+            SELECT tenant_id,
+                   count(*) FILTER (WHERE state <> 'running' AND ($3::text[] IS NULL OR job_type = ANY($3))),
+                   count(*) FILTER (WHERE state = 'running')
+            FROM jobs
+            WHERE state = 'available' OR state = 'running' OR (state = ANY($2) AND run_at <= $1)
+            GROUP BY tenant_id
+            HAVING count(*) FILTER (WHERE state = 'running') > 0 OR count(*) FILTER (WHERE state <> 'running' AND ($3::text[] IS NULL OR job_type = ANY($3))) > 0
+            """);
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = DueStates });
+        command.Parameters.Add(new() { Value = (object?)types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var backlog = new List<TenantBacklog>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                backlog.Add(new TenantBacklog(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        return backlog;
     }
 
     /// <inheritdoc />
