@@ -26,12 +26,17 @@ public sealed class FairScheduler : IDisposable
 
     private const long MaxWeight = 1_000_000;
 
+    private static readonly TimeSpan MinWakeRefresh = TimeSpan.FromMilliseconds(10);
+
     private readonly IJobQueue _queue;
     private readonly ITenantStore _tenants;
     private readonly OrchestrationOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TenantShare> _shares = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _finished = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private Task? _wake;
     private DateTimeOffset? _backlogReadAt;
     private double _virtualTime;
 
@@ -55,8 +60,20 @@ public sealed class FairScheduler : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            while (_finished.TryDequeue(out var tenantId))
+            {
+                if (_shares.TryGetValue(tenantId, out var finished) && finished.Running > 0)
+                {
+                    finished.Running--;
+                }
+            }
+
             var now = _time.GetUtcNow();
-            if (_backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || !_shares.Values.Any(s => s.Room > 0))
+            // Read again when the view is old or dry, or when the queue signalled new work (a tenant may have arrived;
+            // a busy worker never waits, so it would not otherwise see one until the view is old), at most every
+            // MinWakeRefresh so a stream of enqueues does not turn every dequeue into a grouped read.
+            var woken = _wake?.IsCompleted == true && _backlogReadAt is { } last && now - last >= MinWakeRefresh;
+            if (_backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || woken || !_shares.Values.Any(s => s.Room > 0))
             {
                 await RefreshAsync(types, now, cancellationToken);
             }
@@ -92,24 +109,29 @@ public sealed class FairScheduler : IDisposable
     }
 
     /// <summary>Tells the scheduler that a job it leased has finished here, so its tenant has room under its cap again.</summary>
-    public void OnJobFinished(string tenantId)
-    {
-        _gate.Wait();
-        try
-        {
-            if (_shares.TryGetValue(tenantId, out var share) && share.Running > 0)
-            {
-                share.Running--;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public void OnJobFinished(string tenantId) =>
+        // Queued, not applied under the lock: finishing jobs must never wait for a dequeue in progress.
+        _finished.Enqueue(tenantId);
 
     /// <summary>Releases the scheduler's lock.</summary>
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task WaitForWakeAsync()
+    {
+        try
+        {
+            await _queue.WaitForWorkAsync(_options.BacklogRefreshInterval, _disposed.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Disposed: nobody waits for this any more.
+        }
+    }
 
     // Hands out the slots one at a time to the eligible tenant with the lowest pass; ties go to the tenant with the
     // smaller id, so the order is deterministic.
@@ -146,6 +168,12 @@ public sealed class FairScheduler : IDisposable
 
     private async Task RefreshAsync(IReadOnlyCollection<string>? types, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Listen before reading, so work enqueued after the read wakes the next dequeue.
+        if (_wake is null || _wake.IsCompleted)
+        {
+            _wake = WaitForWakeAsync();
+        }
+
         var backlog = await _queue.GetBacklogAsync(types, cancellationToken);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tenant in backlog)

@@ -101,18 +101,21 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 limit = (int)Math.Min(limit, Math.Max(0, cap - _running.GetValueOrDefault(request.Tenants!.First())));
             }
 
-            IEnumerable<(long Dispatch, long Created, long Sequence, Guid Id)> candidates = request.Tenants is null
-                ? _available
+            // Each tenant's set is in dispatch order already: take its first matching jobs lazily, and merge only when
+            // several tenants were asked for.
+            IEnumerable<Entry> Matching(IEnumerable<(long Dispatch, long Created, long Sequence, Guid Id)> keys) => keys
+                .Select(key => _jobs[key.Id])
+                .Where(e => request.Types is null || request.Types.Contains(e.Job.Type))
+                .Take(limit);
+            var chosen = request.Tenants is null
+                ? Matching(_available).ToList()
                 : request.Tenants
                     .Select(t => _availableByTenant.GetValueOrDefault(t))
                     .OfType<SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)>>()
-                    .SelectMany(set => set.Take(request.Types is null ? limit : set.Count))
-                    .Order();
-            var chosen = candidates
-                .Select(key => _jobs[key.Id])
-                .Where(e => request.Types is null || request.Types.Contains(e.Job.Type))
-                .Take(limit)
-                .ToList();
+                    .SelectMany(Matching)
+                    .OrderBy(e => (JobAging.DispatchAt(e.Job), e.Job.CreatedAt, e.Sequence))
+                    .Take(limit)
+                    .ToList();
             var leases = new List<JobLease>(chosen.Count);
             foreach (var entry in chosen)
             {
