@@ -1,18 +1,35 @@
 using Allixios.Benchmarks;
+using Allixios.Benchmarks.Orchestration;
 
 // dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]
 // stdout: one JSON object per figure (DESIGN.md, "Benchmark output"); stderr: BenchmarkDotNet's log and tables.
 var scenario = args.FirstOrDefault();
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
+string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
+var store = "memory";
+int? jobs = null;
+var concurrency = 64;
 for (var i = 1; i < args.Length; i++)
 {
-    if (args[i] == "--redis" && i + 1 < args.Length)
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency")
     {
-        redis = args[++i];
+        var value = args[++i];
+        switch (args[i - 1])
+        {
+            case "--redis": redis = value; break;
+            case "--connection": connection = value; break;
+            case "--store": store = value; break;
+            case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
+            case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
+            default:
+                await Console.Error.WriteLineAsync($"Bad value '{value}' for {args[i - 1]}. {Usage}");
+                return 2;
+        }
     }
     else
     {
-        await Console.Error.WriteLineAsync($"Unknown option '{args[i]}'. Usage: cache [--redis HOST:PORT]");
+        await Console.Error.WriteLineAsync($"Unknown option '{args[i]}'. {Usage}");
         return 2;
     }
 }
@@ -21,7 +38,11 @@ switch (scenario)
 {
     case "cache":
         return await CacheScenario.RunAsync(string.IsNullOrWhiteSpace(redis) ? null : redis);
+    case "queue":
+        return await QueueScenario.RunAsync(store, jobs, connection, concurrency);
+    case "fairness":
+        return await FairnessScenario.RunAsync();
     default:
-        await Console.Error.WriteLineAsync("Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\nScenarios: cache [--redis HOST:PORT]");
+        await Console.Error.WriteLineAsync($"Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\n{Usage}");
         return 2;
 }
