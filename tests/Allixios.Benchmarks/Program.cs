@@ -1,28 +1,40 @@
 using Allixios.Benchmarks;
+using Allixios.Benchmarks.Cache;
+using Allixios.Benchmarks.Orchestration;
 
 // dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]
 // stdout: one JSON object per figure (DESIGN.md, "Benchmark output"); stderr: BenchmarkDotNet's log and tables.
 var scenario = args.FirstOrDefault();
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
+string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
+var store = "memory";
+int? jobs = null;
+var concurrency = 64;
 var rounds = 200;
 for (var i = 1; i < args.Length; i++)
 {
-    if (args[i] == "--redis" && i + 1 < args.Length)
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds")
     {
-        redis = args[++i];
-    }
-    else if (args[i] == "--runtime" && i + 1 < args.Length)
-    {
-        runtime = args[++i];
-    }
-    else if (args[i] == "--rounds" && i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds > 0)
-    {
-        i++;
+        var value = args[++i];
+        switch (args[i - 1])
+        {
+            case "--redis": redis = value; break;
+            case "--connection": connection = value; break;
+            case "--store": store = value; break;
+            case "--runtime": runtime = value; break;
+            case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
+            case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
+            case "--rounds" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0: rounds = r; break;
+            default:
+                await Console.Error.WriteLineAsync($"Bad value '{value}' for {args[i - 1]}. {Usage}");
+                return 2;
+        }
     }
     else
     {
-        await Console.Error.WriteLineAsync($"Unknown option '{args[i]}'. Usage: cache [--redis HOST:PORT] | cache-propagation [--redis HOST:PORT] [--runtime DLL] [--rounds N]");
+        await Console.Error.WriteLineAsync($"Unknown option '{args[i]}'. {Usage}");
         return 2;
     }
 }
@@ -32,13 +44,17 @@ switch (scenario)
     case "cache":
         return await CacheScenario.RunAsync(string.IsNullOrWhiteSpace(redis) ? null : redis);
     case "cache-propagation" when !string.IsNullOrWhiteSpace(redis):
-        foreach (var figure in await Allixios.Benchmarks.Cache.CachePropagationScenario.RunAsync(runtime ?? RuntimeBuild.Locate(), redis, rounds))
+        foreach (var figure in await CachePropagationScenario.RunAsync(runtime ?? RuntimeBuild.Locate(), redis, rounds))
         {
             figure.Print();
         }
 
         return 0;
+    case "queue":
+        return await QueueScenario.RunAsync(store, jobs, connection, concurrency);
+    case "fairness":
+        return await FairnessScenario.RunAsync();
     default:
-        await Console.Error.WriteLineAsync("Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\nScenarios: cache [--redis HOST:PORT]; cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] (three runtime processes)");
+        await Console.Error.WriteLineAsync($"Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\n{Usage}");
         return 2;
 }

@@ -33,6 +33,7 @@ public static partial class AllixiosOrchestrationBuilderExtensions
             ? new PostgresJobQueue(dataSource, sp.GetRequiredService<TimeProvider>())
             : new InMemoryJobQueue(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<JobClient>();
+        services.TryAddSingleton<FairScheduler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());
         return builder;

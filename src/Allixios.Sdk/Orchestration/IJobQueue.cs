@@ -31,9 +31,17 @@ public interface IJobQueue
 
     /// <summary>
     /// Makes due scheduled and retrying jobs available, then leases up to <see cref="DequeueRequest.MaxJobs"/> available
-    /// jobs, highest priority first, then earliest due: each becomes running with its attempt counted.
+    /// jobs in dispatch order (<see cref="JobAging.DispatchAt"/>: highest priority first, then earliest due, with waiting
+    /// jobs aging up a level per <see cref="JobAging.StepPerPriority"/>): each becomes running with its attempt counted.
+    /// With <see cref="DequeueRequest.TenantConcurrency"/>, the cap holds across every process sharing the queue.
     /// </summary>
     ValueTask<IReadOnlyList<JobLease>> DequeueAsync(DequeueRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every tenant with jobs that could be leased now or running, in one cheap read: what the fair scheduler plans its
+    /// turns by. <paramref name="types"/> limits the available count to those job types; none: every type.
+    /// </summary>
+    ValueTask<IReadOnlyList<TenantBacklog>> GetBacklogAsync(IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default);
 
     /// <summary>Extends the lease by <paramref name="leaseDuration"/> from now; <see langword="false"/> when it is no longer held (rescued or cancelled).</summary>
     ValueTask<bool> HeartbeatAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default);

@@ -11,6 +11,17 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _jobs = [];
     private readonly Dictionary<(string Tenant, string Key), Guid> _idempotencyKeys = [];
+
+    // Indexes kept in step with every state change (in Track), so a dequeue touches only the jobs it may lease, not every
+    // job ever enqueued: the available jobs in dispatch order, overall and per tenant; the waiting jobs by due time; and
+    // each tenant's running count, which the concurrency cap and the backlog view read.
+    private readonly SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)> _available = [];
+    private readonly Dictionary<string, SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)>> _availableByTenant = [];
+    private readonly SortedSet<(long RunAt, Guid Id)> _waiting = [];
+    private readonly Dictionary<string, long> _running = [];
+
+    // Breaks ties in enqueue order, as the ids (random within a millisecond) cannot.
+    private long _sequence;
     private TaskCompletionSource _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
@@ -34,7 +45,8 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 throw new ArgumentException($"Job {job.Id} exists already.", nameof(job));
             }
 
-            var entry = new Entry(job);
+            var entry = new Entry(job, ++_sequence);
+            Track(entry, add: true);
             entry.History.Add(new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null));
             _jobs.Add(job.Id, entry);
             if (job.IdempotencyKey is { } newKey)
@@ -115,20 +127,32 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            foreach (var entry in _jobs.Values.Where(e => e.Job.State is JobState.Scheduled or JobState.Retrying && e.Job.RunAt <= now).ToList())
+            while (_waiting.Count > 0 && _waiting.Min.RunAt <= now.UtcTicks)
             {
-                Move(entry, JobState.Available, now, worker: null, error: null, j => j);
+                Move(_jobs[_waiting.Min.Id], JobState.Available, now, worker: null, error: null, j => j);
             }
 
-            var chosen = _jobs.Values
-                .Where(e => e.Job.State == JobState.Available
-                    && (request.Types is null || request.Types.Contains(e.Job.Type))
-                    && (request.Tenants is null || request.Tenants.Contains(e.Job.TenantId)))
-                .OrderByDescending(e => e.Job.Priority)
-                .ThenBy(e => e.Job.RunAt)
-                .ThenBy(e => e.Job.CreatedAt)
-                .Take(request.MaxJobs)
-                .ToList();
+            var limit = request.MaxJobs;
+            if (request.TenantConcurrency is { } cap)
+            {
+                limit = (int)Math.Min(limit, Math.Max(0, cap - _running.GetValueOrDefault(request.Tenants!.First())));
+            }
+
+            // Each tenant's set is in dispatch order already: take its first matching jobs lazily, and merge only when
+            // several tenants were asked for.
+            IEnumerable<Entry> Matching(IEnumerable<(long Dispatch, long Created, long Sequence, Guid Id)> keys) => keys
+                .Select(key => _jobs[key.Id])
+                .Where(e => request.Types is null || request.Types.Contains(e.Job.Type))
+                .Take(limit);
+            var chosen = request.Tenants is null
+                ? Matching(_available).ToList()
+                : request.Tenants
+                    .Select(t => _availableByTenant.GetValueOrDefault(t))
+                    .OfType<SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)>>()
+                    .SelectMany(Matching)
+                    .OrderBy(e => (JobAging.DispatchAt(e.Job), e.Job.CreatedAt, e.Sequence))
+                    .Take(limit)
+                    .ToList();
             var leases = new List<JobLease>(chosen.Count);
             foreach (var entry in chosen)
             {
@@ -145,6 +169,39 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
             }
 
             return ValueTask.FromResult<IReadOnlyList<JobLease>>(leases);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TenantBacklog>> GetBacklogAsync(IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        lock (_gate)
+        {
+            var available = new Dictionary<string, long>();
+            foreach (var (tenant, set) in _availableByTenant)
+            {
+                available[tenant] = types is null ? set.Count : set.Count(k => types.Contains(_jobs[k.Id].Job.Type));
+            }
+
+            foreach (var (runAt, id) in _waiting)
+            {
+                if (runAt > now)
+                {
+                    break;
+                }
+
+                var job = _jobs[id].Job;
+                if (types is null || types.Contains(job.Type))
+                {
+                    available[job.TenantId] = available.GetValueOrDefault(job.TenantId) + 1;
+                }
+            }
+
+            IReadOnlyList<TenantBacklog> backlog = [.. available.Keys.Union(_running.Keys)
+                .Select(t => new TenantBacklog(t, available.GetValueOrDefault(t), _running.GetValueOrDefault(t)))
+                .Where(b => b.Available > 0 || b.Running > 0)];
+            return ValueTask.FromResult(backlog);
         }
     }
 
@@ -324,6 +381,7 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 .ToList();
             foreach (var entry in old)
             {
+                // Finished jobs are in no index, so removing them from the table is enough.
                 _jobs.Remove(entry.Job.Id);
                 if (entry.Job.IdempotencyKey is { } key)
                 {
@@ -366,24 +424,82 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private Entry? Held(JobLease lease) =>
         _jobs.TryGetValue(lease.Job.Id, out var entry) && entry.Job.State == JobState.Running && entry.LeaseToken == lease.Token ? entry : null;
 
-    private static void Finish(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error)
+    private void Finish(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error)
     {
         JobStateMachine.EnsureAllowed(entry.Job.Id, entry.Job.State, to);
         entry.LeaseToken = null;
         Move(entry, to, now, worker, error, j => j with { FinishedAt = now, LastError = error ?? j.LastError, LeaseOwner = null, LeaseExpiresAt = null });
     }
 
-    private static void Move(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error, Func<Job, Job> change)
+    private void Move(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error, Func<Job, Job> change)
     {
         var from = entry.Job.State;
         JobStateMachine.EnsureAllowed(entry.Job.Id, from, to);
+        Track(entry, add: false);
         entry.Job = change(entry.Job) with { State = to, UpdatedAt = now };
+        Track(entry, add: true);
         entry.History.Add(new JobEvent(entry.Job.Id, now, from, to, worker, entry.Job.Attempt, error, Progress: null));
     }
 
-    private sealed class Entry(Job job)
+    private void Track(Entry entry, bool add)
+    {
+        var job = entry.Job;
+        switch (job.State)
+        {
+            case JobState.Available:
+                var key = (JobAging.DispatchAt(job).UtcTicks, job.CreatedAt.UtcTicks, entry.Sequence, job.Id);
+                if (!_availableByTenant.TryGetValue(job.TenantId, out var set))
+                {
+                    _availableByTenant[job.TenantId] = set = [];
+                }
+
+                if (add)
+                {
+                    _available.Add(key);
+                    set.Add(key);
+                }
+                else
+                {
+                    _available.Remove(key);
+                    set.Remove(key);
+                    if (set.Count == 0)
+                    {
+                        _availableByTenant.Remove(job.TenantId);
+                    }
+                }
+
+                break;
+            case JobState.Scheduled or JobState.Retrying:
+                if (add)
+                {
+                    _waiting.Add((job.RunAt.UtcTicks, job.Id));
+                }
+                else
+                {
+                    _waiting.Remove((job.RunAt.UtcTicks, job.Id));
+                }
+
+                break;
+            case JobState.Running:
+                var running = _running.GetValueOrDefault(job.TenantId) + (add ? 1 : -1);
+                if (running == 0)
+                {
+                    _running.Remove(job.TenantId);
+                }
+                else
+                {
+                    _running[job.TenantId] = running;
+                }
+
+                break;
+        }
+    }
+
+    private sealed class Entry(Job job, long sequence)
     {
         public Job Job { get; set; } = job;
+
+        public long Sequence { get; } = sequence;
 
         public Guid? LeaseToken { get; set; }
 

@@ -11,12 +11,14 @@ using Microsoft.Extensions.Options;
 namespace Allixios.Orchestration;
 
 /// <summary>
-/// The hosted worker: leases jobs of the types this process has handlers for, runs up to
+/// The hosted worker: leases jobs of the types this process has handlers for through the <see cref="FairScheduler"/>
+/// (tenants share it by weight, within their caps), runs up to
 /// <see cref="OrchestrationOptions.Concurrency"/> at once, renews their leases while they run, and records each outcome.
 /// It also rescues jobs whose leases expired and deletes finished jobs past their retention.
 /// </summary>
 internal sealed partial class JobWorker(
     IJobQueue queue,
+    FairScheduler scheduler,
     JobTypeRegistry types,
     IServiceScopeFactory scopes,
     IOptions<OrchestrationOptions> options,
@@ -69,7 +71,7 @@ internal sealed partial class JobWorker(
                 IReadOnlyList<JobLease> leases;
                 try
                 {
-                    leases = await queue.DequeueAsync(new DequeueRequest(WorkerId, free, settings.LeaseDuration, handled), stoppingToken);
+                    leases = await scheduler.DequeueAsync(WorkerId, free, settings.LeaseDuration, handled, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -119,6 +121,7 @@ internal sealed partial class JobWorker(
             }
             finally
             {
+                scheduler.OnJobFinished(lease.Job.TenantId);
                 slots.Release();
             }
         }

@@ -27,6 +27,18 @@ public sealed class OrchestrationOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How old the fair scheduler's backlog view (one grouped read of the queue) may get before it is read again; it is
+    /// also read whenever it runs dry. Shorter sees newly arrived tenants sooner; longer reads the queue less. Default:
+    /// 500 ms. Range: 10 ms to 1 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00")]
+    public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the fair scheduler keeps a tenant's weight and concurrency cap before reading them again. Default: 30 s. Range: 0 to 1 h.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TenantLimitsRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the worker rescues jobs with expired leases and deletes old finished jobs. Default: 15 s. Range: 100 ms to 1 h.</summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -20,7 +20,10 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 
     // The scans that change state in bulk filter on these states; each pair is checked against the state machine once.
     private static readonly string[] DueStates = Checked([JobState.Scheduled, JobState.Retrying], JobState.Available);
-    private static readonly string[] LeasableStates = Checked(JobStateMachine.SourcesOf(JobState.Running), JobState.Running);
+    // Written into the SQL as literals, not parameters: only then can the planner prove a partial index's predicate
+    // (WHERE state = 'available', WHERE state IN ('scheduled', 'retrying')) and scan the index instead of the table.
+    private static readonly string LeasableState = Checked(JobStateMachine.SourcesOf(JobState.Running), JobState.Running).Single();
+    private static readonly string DueStateList = string.Join(", ", DueStates.Select(s => $"'{s}'"));
     private static readonly string[] FinishedStates = [.. Enum.GetValues<JobState>().Where(JobStateMachine.IsFinished).Select(JobStates.ToName)];
 
     private const string Columns = """
@@ -196,7 +199,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
         // available here could not be leased by the same statement.
         await using (var promote = scope.CreateCommand($"""
             WITH due AS (
-                SELECT job_id, state FROM jobs WHERE state = ANY($2) AND run_at <= $1
+                SELECT job_id, state FROM jobs WHERE state IN ({DueStateList}) AND run_at <= $1
                 ORDER BY run_at LIMIT {PromoteBatchSize} FOR UPDATE SKIP LOCKED
             ), promoted AS (
                 UPDATE jobs j SET state = 'available', updated_at = $1 FROM due WHERE j.job_id = due.job_id
@@ -207,35 +210,55 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             """))
         {
             promote.Parameters.Add(Time(now));
-            promote.Parameters.Add(new() { Value = DueStates });
             await promote.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (request.TenantConcurrency is not null)
+        {
+            // Replicas capping the same tenant take turns here until commit, so each one's count below already sees
+            // the jobs the previous one leased: the cap holds across processes, not just within one.
+            await using var turn = scope.CreateCommand("SELECT pg_advisory_xact_lock(hashtextextended('allixios.jobs.tenant:' || $1, 0))");
+            turn.Parameters.Add(new() { Value = request.Tenants!.First() });
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Row-level security adds a filter on current_setting() whose selectivity the planner cannot know; it then guesses
+        // that few rows are visible and prefers reading every available job and sorting them over walking the dispatch
+        // index (30 ms instead of 0.5 ms at 20,000 jobs). The claim must always walk the index, so sorting is off for
+        // this transaction only.
+        await using (var noSort = scope.CreateCommand("SET LOCAL enable_sort = off"))
+        {
+            await noSort.ExecuteNonQueryAsync(cancellationToken);
         }
 
         List<(Job Job, Guid Token)> claimed;
         await using (var claim = scope.CreateCommand($"""
             WITH chosen AS (
                 SELECT job_id, state FROM jobs
-                WHERE state = ANY($2) AND ($4::text[] IS NULL OR job_type = ANY($4)) AND ($7::text[] IS NULL OR tenant_id = ANY($7))
-                ORDER BY priority DESC, run_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+                WHERE state = '{LeasableState}' AND ($3::text[] IS NULL OR job_type = ANY($3)) AND ($6::text[] IS NULL OR tenant_id = ANY($6))
+                ORDER BY dispatch_at, created_at
+                LIMIT CASE WHEN $7::integer IS NULL THEN $2
+                           ELSE greatest(0, least($2, $7 - (SELECT count(*) FROM jobs WHERE state = 'running' AND tenant_id = ANY($6)))) END
+                FOR UPDATE SKIP LOCKED
             ), claimed AS (
-                UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $5,
-                                  lease_expires_at = $6, updated_at = $1, progress_percent = NULL, progress_message = NULL
+                UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $4,
+                                  lease_expires_at = $5, updated_at = $1, progress_percent = NULL, progress_message = NULL
                 FROM chosen WHERE j.job_id = chosen.job_id
                 RETURNING j.*, chosen.state AS from_state
             ), recorded AS (
                 INSERT INTO job_events ({EventColumns})
-                SELECT job_id, tenant_id, $1, from_state, 'running', $5, attempt, NULL, NULL, NULL FROM claimed
+                SELECT job_id, tenant_id, $1, from_state, 'running', $4, attempt, NULL, NULL, NULL FROM claimed
             )
             SELECT {Columns}, lease_token FROM claimed
             """))
         {
             claim.Parameters.Add(Time(now));
-            claim.Parameters.Add(new() { Value = LeasableStates });
             claim.Parameters.Add(new() { Value = request.MaxJobs });
             claim.Parameters.Add(new() { Value = (object?)request.Types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             claim.Parameters.Add(new() { Value = request.WorkerId });
             claim.Parameters.Add(Time(now + request.LeaseDuration));
             claim.Parameters.Add(new() { Value = (object?)request.Tenants?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            claim.Parameters.Add(new() { Value = (object?)request.TenantConcurrency ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             claimed = [];
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -246,9 +269,43 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 
         await scope.CommitAsync(cancellationToken);
         return claimed
-            .OrderByDescending(c => c.Job.Priority).ThenBy(c => c.Job.RunAt).ThenBy(c => c.Job.CreatedAt)
+            .OrderBy(c => JobAging.DispatchAt(c.Job)).ThenBy(c => c.Job.CreatedAt)
             .Select(c => new JobLease(c.Job, c.Token, request.WorkerId))
             .ToList();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TenantBacklog>> GetBacklogAsync(IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
+        // Three scans, each on the partial index of its state, so finished jobs (kept for days) are never read.
+        await using var command = scope.CreateCommand($"""
+            SELECT tenant_id, sum(available)::bigint, sum(running)::bigint FROM (
+                SELECT tenant_id, count(*) FILTER (WHERE $2::text[] IS NULL OR job_type = ANY($2)) AS available, 0 AS running
+                FROM jobs WHERE state = '{LeasableState}' GROUP BY tenant_id
+                UNION ALL
+                SELECT tenant_id, count(*) FILTER (WHERE $2::text[] IS NULL OR job_type = ANY($2)), 0
+                FROM jobs WHERE state IN ({DueStateList}) AND run_at <= $1 GROUP BY tenant_id
+                UNION ALL
+                SELECT tenant_id, 0, count(*) FROM jobs WHERE state = 'running' GROUP BY tenant_id
+            ) backlog
+            GROUP BY tenant_id
+            HAVING sum(available) > 0 OR sum(running) > 0
+            """);
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new() { Value = (object?)types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var backlog = new List<TenantBacklog>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                backlog.Add(new TenantBacklog(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        return backlog;
     }
 
     /// <inheritdoc />

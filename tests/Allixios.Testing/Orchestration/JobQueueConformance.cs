@@ -199,6 +199,78 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_waiting_low_priority_job_ages_past_newer_high_priority_jobs_one_level_per_step()
+    {
+        var old = await EnqueueAsync(priority: 0);
+        Time.Advance(JobAging.StepPerPriority * 5);
+        var newer = await EnqueueAsync(priority: 9);
+        Time.Advance(JobAging.StepPerPriority * 5);
+        var newest = await EnqueueAsync(priority: 9);
+
+        // Effective priorities now: old 0 + 10 steps waited = 10, newer 9 + 5 = 14, newest 9 + 0 = 9. Without aging the
+        // priority-0 job would come last.
+        var order = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            order.Add(Assert.Single(await DequeueAsync("w1", max: 1)).Job.Id);
+        }
+
+        Assert.Equal([newer.Id, old.Id, newest.Id], order);
+    }
+
+    [Fact]
+    public async Task A_tenant_concurrency_cap_counts_the_tenants_running_jobs_of_every_worker()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await EnqueueAsync();
+        }
+
+        var first = await Queue.DequeueAsync(new DequeueRequest("w1", 2, Lease, Tenants: [TenantA], TenantConcurrency: 3));
+        var second = await Queue.DequeueAsync(new DequeueRequest("w2", 10, Lease, Tenants: [TenantA], TenantConcurrency: 3));
+        var atCap = await Queue.DequeueAsync(new DequeueRequest("w3", 10, Lease, Tenants: [TenantA], TenantConcurrency: 3));
+        Assert.Equal(2, first.Count);
+        Assert.Single(second);
+        Assert.Empty(atCap);
+
+        Assert.True(await Queue.CompleteAsync(first[0]));
+        Assert.Single(await Queue.DequeueAsync(new DequeueRequest("w3", 10, Lease, Tenants: [TenantA], TenantConcurrency: 3)));
+    }
+
+    [Fact]
+    public async Task A_concurrency_cap_without_exactly_one_tenant_is_refused()
+    {
+        await EnqueueAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Queue.DequeueAsync(new DequeueRequest("w1", 1, Lease, TenantConcurrency: 1)).AsTask());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Queue.DequeueAsync(new DequeueRequest("w1", 1, Lease, Tenants: [TenantA], TenantConcurrency: 0)).AsTask());
+        Assert.Single(await DequeueAsync("w1"));
+    }
+
+    [Fact]
+    public async Task The_backlog_counts_each_tenants_leasable_and_running_jobs_of_the_types_asked_about()
+    {
+        await EnqueueAsync();
+        await EnqueueAsync();
+        await EnqueueAsync();
+        await Client.EnqueueAsync(TenantA, new NewJob(Generate, """{"topic":"t"}"""));
+        await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}") { Delay = TimeSpan.FromMinutes(1) });
+        await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}") { Delay = TimeSpan.FromHours(1) });
+        var finished = (await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}"))).Job;
+        await Queue.CancelAsync(TenantB, finished.Id, "not needed");
+        await Queue.DequeueAsync(new DequeueRequest("w1", 1, Lease, [Noop], [TenantA]));
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var all = (await Queue.GetBacklogAsync(null)).OrderBy(b => b.TenantId).ToList();
+        var noop = (await Queue.GetBacklogAsync([Noop])).OrderBy(b => b.TenantId).ToList();
+        var generate = (await Queue.GetBacklogAsync([Generate])).OrderBy(b => b.TenantId).ToList();
+
+        Assert.Equal([new TenantBacklog(TenantA, 3, 1), new TenantBacklog(TenantB, 1, 0)], all);
+        Assert.Equal([new TenantBacklog(TenantA, 2, 1), new TenantBacklog(TenantB, 1, 0)], noop);
+        Assert.Equal([new TenantBacklog(TenantA, 1, 1)], generate);
+    }
+
+    [Fact]
     public async Task A_leased_job_is_running_with_its_attempt_counted_and_is_not_leased_again()
     {
         var job = await EnqueueAsync();

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Allixios.Orchestration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Allixios.Storage;
+using Npgsql;
+
+namespace Allixios.Benchmarks.Orchestration;
+
+/// <summary>
+/// <c>queue --store postgres|memory --jobs N [--connection CS]</c>: enqueue throughput through <see cref="JobClient"/>
+/// (one job per call, many callers at once: there is no batch enqueue yet), then the hosted worker working them with a
+/// no-op handler, in jobs/s. On PostgreSQL the bare batched SKIP LOCKED loop runs in the same database as the ceiling.
+/// </summary>
+internal static class QueueScenario
+{
+    private const string Noop = "noop";
+
+    public static async Task<int> RunAsync(string store, int? jobs, string? connection, int concurrency)
+    {
+        if (store == "postgres")
+        {
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                await Console.Error.WriteLineAsync("queue --store postgres needs --connection CS (a superuser) or ALLIXIOS_TEST_POSTGRES.");
+                return 2;
+            }
+
+            await using var database = await BenchmarkDatabase.CreateAsync(connection);
+            // 20,000 keeps the run near a minute at the rates measured on the shared 2-core machines.
+            var count = jobs ?? 20_000;
+            var (enqueue, work) = await MeasureAsync(b => b.UsePostgres(database.ConnectionString), count, concurrency, producers: 32);
+            var (bareInsert, bareWork) = await BareSkipLockedLoop.RunAsync(database.ConnectionString, count, loops: 4);
+            Figure.Compared("queue.postgres.enqueue", Math.Round(enqueue), "jobs/s", "bare-batched-insert", Math.Round(bareInsert)).Print();
+            Figure.Compared("queue.postgres.work", Math.Round(work), "jobs/s", "bare-skip-locked", Math.Round(bareWork)).Print();
+            return 0;
+        }
+
+        if (store == "memory")
+        {
+            var (enqueue, work) = await MeasureAsync(_ => { }, jobs ?? 200_000, concurrency, producers: 4);
+            new Figure("queue.memory.enqueue", Math.Round(enqueue), "jobs/s").Print();
+            new Figure("queue.memory.work", Math.Round(work), "jobs/s").Print();
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync($"Unknown store '{store}': use postgres or memory.");
+        return 2;
+    }
+
+    private static async Task<(double Enqueue, double Work)> MeasureAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency, int producers)
+    {
+        var probe = new NoopProbe(jobs);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(probe);
+        var allixios = builder.Services.AddAllixios(o => o.InstanceName = "bench");
+        store(allixios);
+        allixios.AddOrchestration(o =>
+        {
+            o.Concurrency = concurrency;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        }).AddJobHandler<NoopHandler>(Noop);
+
+        // The jobs are enqueued through the built host's client before the host (and so its worker) starts, so the two
+        // phases are measured apart.
+        using var host = builder.Build();
+        if (host.Services.GetService<NpgsqlDataSource>() is { } dataSource)
+        {
+            await new MigrationRunner(dataSource).MigrateAsync();
+        }
+
+        var client = host.Services.GetRequiredService<JobClient>();
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < jobs)
+            {
+                await client.EnqueueAsync("bench-tenant", new NewJob(Noop, "{}"));
+            }
+        })));
+        var enqueue = jobs / clock.Elapsed.TotalSeconds;
+        await Console.Error.WriteLineAsync($"enqueued {jobs} jobs in {clock.Elapsed.TotalSeconds:F2} s");
+
+        clock.Restart();
+        await host.StartAsync();
+        await probe.AllHandled.WaitAsync(TimeSpan.FromMinutes(3));
+        var work = jobs / clock.Elapsed.TotalSeconds;
+        await Console.Error.WriteLineAsync($"worked {jobs} jobs in {clock.Elapsed.TotalSeconds:F2} s");
+        await host.StopAsync();
+        return (enqueue, work);
+    }
+
+    private sealed class NoopProbe(int expected)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _handled;
+
+        public Task AllHandled => _all.Task;
+
+        public void Handled()
+        {
+            if (Interlocked.Increment(ref _handled) == expected)
+            {
+                _all.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class NoopHandler(NoopProbe probe) : IJobHandler<object>
+    {
+        public ValueTask HandleAsync(JobContext<object> context)
+        {
+            probe.Handled();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
