@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Allixios.Runtime.Contracts.V1;
 using Xunit;
@@ -131,23 +129,9 @@ public sealed class CacheApiTests(EmbeddedRuntimeFixture fixture) : IClassFixtur
         return issued.GetProperty("secret").GetString()!;
     }
 
-    private async Task<JsonElement> SendOkAsync(string key, HttpMethod method, string path, string? json = null)
-    {
-        using var response = await SendAsync(key, method, path, json);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    private Task<JsonElement> SendOkAsync(string key, HttpMethod method, string path, string? json = null)
+        => Runtime.SendOkAsync(method, path, json, key);
 
     private Task<HttpResponseMessage> SendAsync(string key, HttpMethod method, string path, string? json = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        return Runtime.Http.SendAsync(request);
-    }
+        => Runtime.SendAsync(method, path, json, key);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Allixios.IntegrationTests.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Grpc.Core;
 using Xunit;
@@ -83,13 +84,11 @@ public sealed class CacheReplicationTests
 
     private static async Task<RuntimeProcess[]> StartNodesAsync(int count)
     {
-        var redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS")
-            ?? throw new InvalidOperationException("ALLIXIOS_TEST_REDIS is not set: run the tests through scripts/test.sh, which starts Redis.");
         var environment = new Dictionary<string, string?>
         {
-            ["ALLIXIOS__REDIS__CONFIGURATION"] = redis,
+            ["ALLIXIOS__REDIS__CONFIGURATION"] = TestRedis.Configuration,
             // Its own namespace in the shared Redis, so parallel tests cannot see each other's entries.
-            ["Allixios__Cache__RedisPrefix"] = $"itest:{Guid.NewGuid():N}:",
+            ["Allixios__Cache__RedisPrefix"] = TestRedis.UniquePrefix(),
         };
         return await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RuntimeProcess.StartAsync(environment)));
     }

@@ -348,14 +348,5 @@ public sealed class EmbeddedRuntimeTests(EmbeddedRuntimeFixture fixture) : IClas
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string key = RuntimeProcess.BootstrapKey)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        return Runtime.Http.SendAsync(request);
-    }
+        => Runtime.SendAsync(method, path, json, key);
 }

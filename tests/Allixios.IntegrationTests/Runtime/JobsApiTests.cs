@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Allixios.Runtime.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -340,14 +339,5 @@ public sealed class JobsApiTests(JobsRuntimeFixture fixture) : IClassFixture<Job
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string key = RuntimeProcess.BootstrapKey)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        return Runtime.Http.SendAsync(request);
-    }
+        => Runtime.SendAsync(method, path, json, key);
 }

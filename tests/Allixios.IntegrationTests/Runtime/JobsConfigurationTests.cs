@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Allixios.Orchestration;
 using Allixios.Testing.Storage;
@@ -56,18 +53,6 @@ public sealed class JobsConfigurationTests
         Assert.Equal(0, stats.GetProperty("byState").GetProperty("dead_lettered").GetInt64());
     }
 
-    private static async Task<JsonElement> SendAsync(RuntimeProcess runtime, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RuntimeProcess.BootstrapKey);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await runtime.Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    private static Task<JsonElement> SendAsync(RuntimeProcess runtime, HttpMethod method, string path, string? json = null)
+        => runtime.SendOkAsync(method, path, json);
 }

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Allixios.Runtime.Contracts.V1;
+using Allixios.IntegrationTests.Caching;
 using Allixios.Storage;
 using Allixios.Testing.Storage;
 using Npgsql;
@@ -16,8 +15,7 @@ namespace Allixios.IntegrationTests.Runtime;
 /// <summary>The runtime in production mode: real PostgreSQL with pgvector and real Redis, started as processes.</summary>
 public sealed partial class ProductionRuntimeTests
 {
-    private static string Redis => Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS")
-        ?? throw new InvalidOperationException("ALLIXIOS_TEST_REDIS is not set: run the tests through scripts/test.sh, which starts Redis.");
+    private static string Redis => TestRedis.Configuration;
 
     [Fact]
     public async Task On_postgres_and_redis_it_is_ready_and_keeps_tenants_and_keys_across_restarts()
@@ -166,20 +164,8 @@ public sealed partial class ProductionRuntimeTests
         ["ALLIXIOS__REDIS__CONFIGURATION"] = Redis,
     };
 
-    private static async Task<JsonElement> SendAsync(RuntimeProcess runtime, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RuntimeProcess.BootstrapKey);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await runtime.Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    private static Task<JsonElement> SendAsync(RuntimeProcess runtime, HttpMethod method, string path, string? json = null)
+        => runtime.SendOkAsync(method, path, json);
 
     private static async Task<long> CountTablesAsync(PostgresTestDatabase database, params string[] tables)
     {

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Xunit;
 
 namespace Allixios.IntegrationTests.Runtime;
 
@@ -146,6 +149,28 @@ public sealed class RuntimeProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>Sends a request with an API key (the bootstrap admin key unless another is given) and a JSON body, if any.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string key = BootstrapKey)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, asserting a 200 answer (the body is in the failure message) and returning its JSON.</summary>
+    public async Task<JsonElement> SendOkAsync(HttpMethod method, string path, string? json = null, string key = BootstrapKey)
+    {
+        using var response = await SendAsync(method, path, json, key);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     /// <summary>Call options carrying the API key the way a gRPC client sends it.</summary>
