@@ -47,6 +47,9 @@ allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
+// The AI router: providers, deployments and policies from Allixios:AiRouting (none configured: no model to route to).
+allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.AiRoutingOptions.SectionName).Bind(o));
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -115,6 +118,7 @@ app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
+app.MapGrpcService<AiService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();

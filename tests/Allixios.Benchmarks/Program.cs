@@ -1,11 +1,12 @@
 using Allixios.Benchmarks;
+using Allixios.Benchmarks.AiRouting;
 using Allixios.Benchmarks.Cache;
 using Allixios.Benchmarks.Orchestration;
 
 // dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]
 // stdout: one JSON object per figure (DESIGN.md, "Benchmark output"); stderr: BenchmarkDotNet's log and tables.
 var scenario = args.FirstOrDefault();
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | ai-overhead";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -54,6 +55,8 @@ switch (scenario)
         return await QueueScenario.RunAsync(store, jobs, connection, concurrency);
     case "fairness":
         return await FairnessScenario.RunAsync();
+    case "ai-overhead":
+        return AiDecisionScenario.Run();
     default:
         await Console.Error.WriteLineAsync($"Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\n{Usage}");
         return 2;

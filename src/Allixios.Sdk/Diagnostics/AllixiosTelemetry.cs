@@ -42,4 +42,14 @@ public static class AllixiosTelemetry
         "allixios.jobs.run_time",
         unit: "s",
         description: "How long job attempts ran in this process's worker, by job type and outcome.");
+
+    internal static readonly Counter<long> AiCalls = Meter.CreateCounter<long>(
+        "allixios.ai.calls",
+        unit: "{call}",
+        description: "Routed AI calls, by deployment and outcome (succeeded, failed_over, failed).");
+
+    internal static readonly Counter<long> AiCircuitOpened = Meter.CreateCounter<long>(
+        "allixios.ai.circuit_opened",
+        unit: "{event}",
+        description: "Times a deployment's circuit breaker opened and put it into cooldown, by deployment.");
 }

@@ -35,6 +35,12 @@ public static partial class ApiScopes
     /// <summary>Set, remove and invalidate the tenant's cache entries.</summary>
     public const string CacheWrite = "cache:write";
 
+    /// <summary>List the AI models the tenant may use.</summary>
+    public const string AiRead = "ai:read";
+
+    /// <summary>Call AI models (completions, embeddings), which spends money.</summary>
+    public const string AiWrite = "ai:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 

@@ -1,0 +1,537 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Allixios.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace Allixios.AiRouting;
+
+/// <summary>
+/// The AI router: an <see cref="IChatClient"/> (and embedding generator) that picks a deployment by the tenant's policy,
+/// the model a call names, the capabilities it needs and whether it fits the context window, then calls it and falls
+/// over to the next deployment on rate limits, outages, open circuits, context-length and content-policy refusals, and
+/// streams that fail before their first token. Each call is priced once, by the deployment that answered
+/// (<see cref="AiUsageReport"/> on the response or on a stream's last update).
+/// </summary>
+public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embedding<float>>
+{
+    /// <summary>The <c>AdditionalProperties</c> key of <see cref="ChatOptions"/> or <see cref="EmbeddingGenerationOptions"/> that names the calling tenant, whose policy then applies.</summary>
+    public const string TenantIdProperty = "allixios.tenant_id";
+
+    private static readonly KeyValuePair<string, object?> Succeeded = new("outcome", "succeeded");
+    private static readonly KeyValuePair<string, object?> FailedOver = new("outcome", "failed_over");
+
+    private readonly RoutingTable _table;
+    private readonly ResolvedPolicy _embeddingPolicy;
+    private readonly TimeProvider _time;
+    private readonly int _defaultMaxOutputTokens;
+    private readonly ChatClientMetadata _metadata = new("allixios-router");
+
+    /// <summary>Creates the router over the catalog's deployments, with provider clients from <paramref name="clients"/>.</summary>
+    public AiRouter(AiModelCatalog catalog, AiProviderClients clients, IOptions<AiRoutingOptions> options, TimeProvider timeProvider)
+        : this(catalog, (options ?? throw new ArgumentNullException(nameof(options))).Value, ChatFactory(clients), EmbeddingFactory(clients), timeProvider)
+    {
+    }
+
+    internal AiRouter(
+        AiModelCatalog catalog,
+        AiRoutingOptions options,
+        Func<AiDeployment, IChatClient?> chatClients,
+        Func<AiDeployment, IEmbeddingGenerator<string, Embedding<float>>?> embeddingGenerators,
+        TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Catalog = catalog;
+        _time = timeProvider;
+        _defaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        var states = new DeploymentState[catalog.Deployments.Count];
+        for (var i = 0; i < states.Length; i++)
+        {
+            var deployment = catalog.Deployments[i];
+            // A deployment offers what its model can do and its provider client passes through.
+            var capabilities = deployment.Model.Capabilities & (deployment.ProviderKind == AiProviderKind.Anthropic
+                ? AiCapabilities.Chat
+                : AiCapabilities.Chat | AiCapabilities.JsonMode | AiCapabilities.Embeddings);
+            var chat = (capabilities & AiCapabilities.Chat) != 0 ? chatClients(deployment) : null;
+            var embeddings = (capabilities & AiCapabilities.Embeddings) != 0 ? embeddingGenerators(deployment) : null;
+            states[i] = new DeploymentState(i, deployment, capabilities, chat, embeddings, options, timeProvider);
+        }
+
+        _table = new RoutingTable(states, options);
+        _embeddingPolicy = new ResolvedPolicy(new AiRoutingPolicy { Strategy = AiRoutingStrategy.Cheapest }, []);
+    }
+
+    /// <summary>The catalog the router routes over.</summary>
+    public AiModelCatalog Catalog { get; }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = AsList(messages);
+        var ranked = ArrayPool<int>.Shared.Rent(Math.Max(1, _table.Count));
+        try
+        {
+            var count = Decide(list, options, ranked, out var request);
+            var charge = new AiCallCharge(request.PromptTokens, request.MaxOutputTokens);
+            List<Exception>? failures = null;
+            for (var i = 0; i < count; i++)
+            {
+                var deployment = _table[ranked[i]];
+                if (deployment.IsCooling(_time.GetTimestamp()))
+                {
+                    continue;
+                }
+
+                var attempt = ForDeployment(options, deployment, request.MaxOutputTokens);
+                var started = _time.GetTimestamp();
+                try
+                {
+                    var response = await deployment.Pipeline.ExecuteAsync(
+                        static async (state, _) => await state.Client.GetResponseAsync(state.Messages, state.Options, state.Token),
+                        (Client: deployment.Chat!, Messages: list, Options: attempt, Token: cancellationToken),
+                        cancellationToken);
+                    var latency = _time.GetElapsedTime(started);
+                    deployment.RecordLatency(latency);
+                    var report = charge.Settle(deployment.Deployment, response.Usage, response.Text.Length, (failures?.Count ?? 0) + 1, latency);
+                    response.AdditionalProperties ??= [];
+                    response.AdditionalProperties[AiUsageReport.PropertyName] = report;
+                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
+                    return response;
+                }
+                catch (Exception ex) when (CanFailOver(ex, cancellationToken))
+                {
+                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
+                    (failures ??= []).Add(Named(deployment, ex));
+                }
+            }
+
+            throw Exhausted(failures);
+        }
+        catch (AiProviderException ex) when (ex.Kind == AiFailureKind.Rejected)
+        {
+            throw AllixiosException.Invalid("provider_rejected_request", $"The provider refused the request as invalid: {ex.Message}");
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(ranked);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = AsList(messages);
+        var ranked = ArrayPool<int>.Shared.Rent(Math.Max(1, _table.Count));
+        OpenedStream? opened = null;
+        DeploymentState? deployment = null;
+        AiCallCharge charge;
+        var started = _time.GetTimestamp();
+        int attempts;
+        try
+        {
+            var count = Decide(list, options, ranked, out var request);
+            charge = new AiCallCharge(request.PromptTokens, request.MaxOutputTokens);
+            List<Exception>? failures = null;
+            for (var i = 0; i < count && opened is null; i++)
+            {
+                deployment = _table[ranked[i]];
+                if (deployment.IsCooling(_time.GetTimestamp()))
+                {
+                    continue;
+                }
+
+                started = _time.GetTimestamp();
+                try
+                {
+                    opened = await OpenAsync(deployment, list, ForDeployment(options, deployment, request.MaxOutputTokens), cancellationToken);
+                    deployment.RecordLatency(_time.GetElapsedTime(started));
+                }
+                catch (Exception ex) when (CanFailOver(ex, cancellationToken) || (ex is AiProviderException { Kind: AiFailureKind.StreamInterrupted } && !cancellationToken.IsCancellationRequested))
+                {
+                    // Nothing reached the caller yet, so even a stream cut before its first token falls over.
+                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
+                    (failures ??= []).Add(Named(deployment, ex));
+                }
+            }
+
+            if (opened is null)
+            {
+                throw Exhausted(failures);
+            }
+
+            attempts = (failures?.Count ?? 0) + 1;
+        }
+        catch (AiProviderException ex) when (ex.Kind == AiFailureKind.Rejected)
+        {
+            throw AllixiosException.Invalid("provider_rejected_request", $"The provider refused the request as invalid: {ex.Message}");
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(ranked);
+        }
+
+        await using var stream = opened.Enumerator;
+        UsageDetails? usage = null;
+        long characters = 0;
+        string? responseId = null;
+        string? modelId = null;
+        foreach (var update in opened.Buffered)
+        {
+            Observe(update, ref usage, ref characters, ref responseId, ref modelId);
+            yield return update;
+        }
+
+        while (!opened.Ended && await stream.MoveNextAsync())
+        {
+            var update = stream.Current;
+            Observe(update, ref usage, ref characters, ref responseId, ref modelId);
+            yield return update;
+        }
+
+        var report = charge.Settle(deployment!.Deployment, usage, characters, attempts, _time.GetElapsedTime(started));
+        AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
+        yield return new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            ResponseId = responseId,
+            ModelId = modelId,
+            AdditionalProperties = new() { [AiUsageReport.PropertyName] = report },
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var input = values as IReadOnlyList<string> ?? [.. values];
+        if (input.Count == 0)
+        {
+            throw AllixiosException.Invalid("empty_input", "Embeddings need at least one text.");
+        }
+
+        long longest = 0;
+        foreach (var text in input)
+        {
+            longest = Math.Max(longest, PromptTokenEstimate.Of([text]));
+        }
+
+        var named = options?.ModelId is { Length: > 0 } model ? Named(model) : null;
+        // The context check is per text (providers limit each input); the charge covers the whole batch.
+        var request = new RouteRequest(_embeddingPolicy, named, AiCapabilities.Embeddings, longest, 0);
+        var ranked = ArrayPool<int>.Shared.Rent(Math.Max(1, _table.Count));
+        try
+        {
+            var count = _table.Rank(request, ranked, _time.GetTimestamp());
+            if (count == 0)
+            {
+                throw Explain(request, options?.ModelId);
+            }
+
+            var charge = new AiCallCharge(PromptTokenEstimate.Of(input), 0);
+            List<Exception>? failures = null;
+            for (var i = 0; i < count; i++)
+            {
+                var deployment = _table[ranked[i]];
+                var attempt = options?.Clone() ?? new EmbeddingGenerationOptions();
+                attempt.ModelId = deployment.Deployment.UpstreamModel;
+                var started = _time.GetTimestamp();
+                try
+                {
+                    var result = await deployment.Pipeline.ExecuteAsync(
+                        static async (state, _) => await state.Generator.GenerateAsync(state.Input, state.Options, state.Token),
+                        (Generator: deployment.Embeddings!, Input: input, Options: attempt, Token: cancellationToken),
+                        cancellationToken);
+                    var latency = _time.GetElapsedTime(started);
+                    deployment.RecordLatency(latency);
+                    result.AdditionalProperties ??= [];
+                    result.AdditionalProperties[AiUsageReport.PropertyName] = charge.Settle(deployment.Deployment, result.Usage, 0, (failures?.Count ?? 0) + 1, latency);
+                    return result;
+                }
+                catch (Exception ex) when (CanFailOver(ex, cancellationToken))
+                {
+                    (failures ??= []).Add(Named(deployment, ex));
+                }
+            }
+
+            throw Exhausted(failures);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(ranked);
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType == typeof(AiModelCatalog) ? Catalog
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The provider clients' HttpClients belong to the factory.
+    }
+
+    /// <summary>
+    /// The routing decision: checks the call, resolves the tenant's policy and the named model, and writes the
+    /// deployments to try into <paramref name="ranked"/>. Throws the error that says what to fix when none can serve it.
+    /// </summary>
+    internal int Decide(IList<ChatMessage> messages, ChatOptions? options, Span<int> ranked, out RouteRequest request)
+    {
+        if (messages.Count == 0)
+        {
+            throw AllixiosException.Invalid("empty_messages", "The call has no messages; send at least one user message.");
+        }
+
+        var maxOutput = options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
+        if (maxOutput <= 0)
+        {
+            throw AllixiosException.Invalid("invalid_max_output_tokens", $"MaxOutputTokens is {maxOutput}; it must be at least 1.");
+        }
+
+        var tenant = options?.AdditionalProperties is { } properties && properties.TryGetValue(TenantIdProperty, out var value) ? value as string : null;
+        var policy = _table.PolicyFor(tenant);
+        var required = AiCapabilities.Chat | policy.RequiredCapabilities | Needs(messages, options);
+        var named = options?.ModelId is { Length: > 0 } model ? Named(model) : null;
+        request = new RouteRequest(policy, named, required, PromptTokenEstimate.Of(messages, options?.Instructions), maxOutput);
+        var count = _table.Rank(request, ranked, _time.GetTimestamp());
+        return count > 0 ? count : throw Explain(request, options?.ModelId);
+    }
+
+    private int[] Named(string model) =>
+        _table.TryGetNamed(model, out var deployments)
+            ? deployments
+            : throw AllixiosException.Invalid("unknown_model", $"No deployment serves model '{model}'. Known models and deployments: {string.Join(", ", _table.Names.Order(StringComparer.Ordinal).Take(20))}.");
+
+    private static AiCapabilities Needs(IList<ChatMessage> messages, ChatOptions? options)
+    {
+        var needs = AiCapabilities.None;
+        if (options?.ResponseFormat is ChatResponseFormatJson)
+        {
+            needs |= AiCapabilities.JsonMode;
+        }
+
+        if (options?.Tools is { Count: > 0 })
+        {
+            needs |= AiCapabilities.Tools;
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (contents[j] is DataContent or UriContent)
+                {
+                    needs |= AiCapabilities.Vision;
+                }
+            }
+        }
+
+        return needs;
+    }
+
+    private Exception Explain(in RouteRequest request, string? model)
+    {
+        if (_table.Count == 0)
+        {
+            return new AllixiosException(AllixiosErrorKind.FailedPrecondition, "no_deployments", "AiRouting has no deployments configured; add providers and deployments under Allixios:AiRouting.");
+        }
+
+        var capable = false;
+        var fitting = false;
+        var qualified = false;
+        var window = 0;
+        var outputLimit = 0;
+        var floor = request.Named is null ? request.Policy.QualityFloor : -1;
+        var subject = model is null ? "No deployment" : $"No deployment of '{model}' (or its fallbacks)";
+        for (var i = 0; i < _table.Count; i++)
+        {
+            var deployment = _table[i];
+            if (request.Named is { } named && Array.IndexOf(named, i) < 0 && Array.IndexOf(request.Policy.Fallbacks, i) < 0)
+            {
+                continue;
+            }
+
+            if ((deployment.Capabilities & request.Required) != request.Required)
+            {
+                continue;
+            }
+
+            capable = true;
+            window = Math.Max(window, deployment.ContextWindow);
+            outputLimit = Math.Max(outputLimit, deployment.MaxOutputTokens);
+            if (RoutingTable.Fits(deployment, request))
+            {
+                fitting = true;
+                qualified |= deployment.Quality >= floor;
+            }
+        }
+
+        if (!capable)
+        {
+            return AllixiosException.Invalid("no_capable_deployment", $"{subject} supports what the call needs ({request.Required}); drop the feature or configure a deployment that supports it.");
+        }
+
+        if (!fitting)
+        {
+            return AllixiosException.Invalid(
+                "context_window_exceeded",
+                $"{subject} fits the call: about {request.PromptTokens} prompt tokens plus MaxOutputTokens {request.MaxOutputTokens}, where the largest context window is {window} tokens and the largest output limit {outputLimit}; shorten the prompt or lower MaxOutputTokens.");
+        }
+
+        if (!qualified)
+        {
+            return new AllixiosException(AllixiosErrorKind.FailedPrecondition, "quality_floor_unmet", $"No deployment that can serve the call meets the policy's quality floor of {request.Policy.QualityFloor}; lower the floor or add a better model.");
+        }
+
+        return new AiProviderException(AiFailureKind.Unavailable, "router", "Every deployment that can serve the call is cooling down after failures; retry shortly.");
+    }
+
+    private static async Task<OpenedStream> OpenAsync(DeploymentState deployment, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken) =>
+        await deployment.Pipeline.ExecuteAsync(
+            static async (state, _) =>
+            {
+                var enumerator = state.Client.GetStreamingResponseAsync(state.Messages, state.Options, state.Token).GetAsyncEnumerator(state.Token);
+                var buffered = new List<ChatResponseUpdate>();
+                try
+                {
+                    // Read up to the first token, so a stream that fails before it can still fall over unseen.
+                    while (await enumerator.MoveNextAsync())
+                    {
+                        var update = enumerator.Current;
+                        buffered.Add(update);
+                        if (IsFirstToken(update))
+                        {
+                            return new OpenedStream(enumerator, buffered, Ended: false);
+                        }
+                    }
+
+                    return new OpenedStream(enumerator, buffered, Ended: true);
+                }
+                catch
+                {
+                    await enumerator.DisposeAsync();
+                    throw;
+                }
+            },
+            (Client: deployment.Chat!, Messages: messages, Options: options, Token: cancellationToken),
+            cancellationToken);
+
+    private static bool IsFirstToken(ChatResponseUpdate update)
+    {
+        if (update.FinishReason is not null)
+        {
+            return true;
+        }
+
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent || (content is TextContent text && !string.IsNullOrEmpty(text.Text)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Observe(ChatResponseUpdate update, ref UsageDetails? usage, ref long characters, ref string? responseId, ref string? modelId)
+    {
+        responseId ??= update.ResponseId;
+        modelId ??= update.ModelId;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    characters += text.Text?.Length ?? 0;
+                    break;
+                case UsageContent used:
+                    // Providers send one usage record per stream; should one send several, they add up.
+                    if (usage is null)
+                    {
+                        usage = new UsageDetails();
+                    }
+
+                    usage.Add(used.Details);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static ChatOptions ForDeployment(ChatOptions? options, DeploymentState deployment, int maxOutputTokens)
+    {
+        var attempt = options?.Clone() ?? new ChatOptions();
+        attempt.ModelId = deployment.Deployment.UpstreamModel;
+        attempt.MaxOutputTokens = maxOutputTokens;
+        return attempt;
+    }
+
+    private static bool CanFailOver(Exception exception, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && exception is AiProviderException { AllowsFailover: true } or BrokenCircuitException;
+
+    private static Exception Named(DeploymentState deployment, Exception exception) =>
+        exception is BrokenCircuitException
+            ? new AiProviderException(AiFailureKind.Unavailable, deployment.Deployment.Id, $"{deployment.Deployment.Id}: its circuit is open.", innerException: exception)
+            : exception;
+
+    private static AiProviderException Exhausted(List<Exception>? failures)
+    {
+        if (failures is null || failures.Count == 0)
+        {
+            return new AiProviderException(AiFailureKind.Unavailable, "router", "Every deployment that can serve the call is cooling down after failures; retry shortly.");
+        }
+
+        var last = failures[^1] as AiProviderException;
+        var summary = string.Join("; ", failures.Select(f => f.Message));
+        return new AiProviderException(
+            last?.Kind ?? AiFailureKind.Unavailable,
+            "router",
+            $"All {failures.Count} deployment(s) tried failed: {summary}",
+            last?.StatusCode,
+            last?.ErrorType,
+            last?.ErrorCode,
+            last?.RetryAfter,
+            new AggregateException(failures));
+    }
+
+    private static IList<ChatMessage> AsList(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return messages as IList<ChatMessage> ?? [.. messages];
+    }
+
+    private static Func<AiDeployment, IChatClient?> ChatFactory(AiProviderClients clients)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        var byProvider = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
+        return deployment =>
+        {
+            if (!byProvider.TryGetValue(deployment.ProviderName, out var client))
+            {
+                client = clients.CreateChatClient(deployment.ProviderName);
+                byProvider[deployment.ProviderName] = client;
+            }
+
+            return client;
+        };
+    }
+
+    private static Func<AiDeployment, IEmbeddingGenerator<string, Embedding<float>>?> EmbeddingFactory(AiProviderClients clients) =>
+        deployment => clients.CreateEmbeddingGenerator(deployment.ProviderName);
+
+    private sealed record OpenedStream(IAsyncEnumerator<ChatResponseUpdate> Enumerator, List<ChatResponseUpdate> Buffered, bool Ended);
+}

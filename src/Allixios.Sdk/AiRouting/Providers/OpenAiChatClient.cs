@@ -1,0 +1,239 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Refit;
+
+namespace Allixios.AiRouting.Providers;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over an OpenAI-compatible chat-completions API (OpenAI, Azure OpenAI, Ollama, vLLM,
+/// OpenRouter, LM Studio). Streams ask for <c>stream_options.include_usage</c> and report the final chunk's usage as a
+/// <see cref="UsageContent"/>. Failures surface as <see cref="AiProviderException"/>.
+/// </summary>
+public sealed class OpenAiChatClient : IChatClient
+{
+    private readonly IOpenAiApi _api;
+    private readonly string _provider;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="api">The Refit client (its HttpClient carries the base address, key and resilience handler).</param>
+    /// <param name="provider">The provider's name, for errors and metadata.</param>
+    /// <param name="defaultModel">The model used when the chat options name none.</param>
+    /// <param name="endpoint">The base address, for metadata.</param>
+    public OpenAiChatClient(IOpenAiApi api, string provider, string? defaultModel = null, Uri? endpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        _api = api;
+        _provider = provider;
+        _metadata = new ChatClientMetadata(provider, endpoint, defaultModel);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var request = BuildRequest(messages, options, stream: false);
+        IApiResponse<OpenAiWire.ChatResponse> response;
+        try
+        {
+            response = await _api.CompleteAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
+        {
+            throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessful || response.Content is null)
+            {
+                throw ProviderErrors.FromApiResponse(_provider, response, cancellationToken);
+            }
+
+            var body = response.Content;
+            var choice = body.Choices is { Count: > 0 } choices ? choices[0] : null;
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, choice?.Message?.Content ?? ""))
+            {
+                ResponseId = body.Id,
+                ModelId = body.Model ?? request.Model,
+                CreatedAt = body.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+                FinishReason = ProviderRequests.FinishReason(choice?.FinishReason),
+                Usage = Usage(body.Usage),
+                RawRepresentation = body,
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = BuildRequest(messages, options, stream: true);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _api.StreamAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
+        {
+            throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ProviderErrors.FromResponseAsync(_provider, response, cancellationToken);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await using var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var done = false;
+            while (true)
+            {
+                try
+                {
+                    if (!await events.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
+                {
+                    throw new AiProviderException(AiFailureKind.StreamInterrupted, _provider, $"{_provider}'s stream broke: {ex.Message}", innerException: ex);
+                }
+
+                var data = events.Current.Data;
+                if (data == "[DONE]")
+                {
+                    done = true;
+                    break;
+                }
+
+                var chunk = Parse(data);
+                if (chunk.Error is { ValueKind: not JsonValueKind.Null } error)
+                {
+                    throw ProviderErrors.FromStreamError(_provider, error);
+                }
+
+                if (chunk.Choices is { Count: > 0 } choices)
+                {
+                    var choice = choices[0];
+                    var update = new ChatResponseUpdate(ChatRole.Assistant, choice.Delta?.Content)
+                    {
+                        ResponseId = chunk.Id,
+                        ModelId = chunk.Model,
+                        CreatedAt = chunk.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+                        FinishReason = ProviderRequests.FinishReason(choice.FinishReason),
+                        RawRepresentation = chunk,
+                    };
+                    yield return update;
+                }
+
+                if (Usage(chunk.Usage) is { } usage)
+                {
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)]) { ResponseId = chunk.Id, ModelId = chunk.Model, RawRepresentation = chunk };
+                }
+            }
+
+            if (!done)
+            {
+                throw new AiProviderException(AiFailureKind.StreamInterrupted, _provider, $"{_provider}'s stream ended without its [DONE] line.");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The HttpClient belongs to the factory that made it.
+    }
+
+    private OpenAiWire.StreamChunk Parse(string data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<OpenAiWire.StreamChunk>(data)
+                ?? throw new AiProviderException(AiFailureKind.Unavailable, _provider, $"{_provider} sent an empty stream chunk.");
+        }
+        catch (JsonException ex)
+        {
+            throw new AiProviderException(AiFailureKind.StreamInterrupted, _provider, $"{_provider} sent a stream chunk that is not JSON: {ex.Message}", innerException: ex);
+        }
+    }
+
+    private static OpenAiWire.ChatRequest BuildRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ProviderRequests.EnsureSupported(options);
+        var wire = new List<OpenAiWire.Message>();
+        if (!string.IsNullOrEmpty(options?.Instructions))
+        {
+            wire.Add(new OpenAiWire.Message { Role = "system", Content = options.Instructions });
+        }
+
+        foreach (var message in messages)
+        {
+            wire.Add(new OpenAiWire.Message { Role = message.Role.Value, Content = ProviderRequests.Text(message) });
+        }
+
+        return new OpenAiWire.ChatRequest
+        {
+            Model = ProviderRequests.Model(options, null),
+            Messages = wire,
+            MaxTokens = options?.MaxOutputTokens,
+            Temperature = options?.Temperature,
+            TopP = options?.TopP,
+            FrequencyPenalty = options?.FrequencyPenalty,
+            PresencePenalty = options?.PresencePenalty,
+            Seed = options?.Seed,
+            Stop = options?.StopSequences,
+            ResponseFormat = ResponseFormat(options?.ResponseFormat),
+            Stream = stream ? true : null,
+            StreamOptions = stream ? new OpenAiWire.StreamOptions { IncludeUsage = true } : null,
+        };
+    }
+
+    private static JsonElement? ResponseFormat(ChatResponseFormat? format)
+    {
+        if (format is not ChatResponseFormatJson json)
+        {
+            return null;
+        }
+
+        if (json.Schema is not { } schema)
+        {
+            return JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["type"] = "json_object" });
+        }
+
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["type"] = "json_schema",
+            ["json_schema"] = new Dictionary<string, object>
+            {
+                ["name"] = json.SchemaName ?? "response",
+                ["schema"] = schema,
+                ["strict"] = true,
+            },
+        });
+    }
+
+    internal static UsageDetails? Usage(OpenAiWire.Usage? usage) => usage is null ? null : new UsageDetails
+    {
+        InputTokenCount = usage.PromptTokens,
+        OutputTokenCount = usage.CompletionTokens,
+        TotalTokenCount = usage.TotalTokens == 0 ? usage.PromptTokens + usage.CompletionTokens : usage.TotalTokens,
+        CachedInputTokenCount = usage.PromptTokensDetails?.CachedTokens,
+    };
+}

@@ -1,0 +1,76 @@
+using Allixios;
+using Allixios.AiRouting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the AI router to Allixios.</summary>
+public static class AllixiosAiRoutingBuilderExtensions
+{
+    /// <summary>
+    /// Adds the AI router: <see cref="AiRouter"/>, also registered as the <see cref="IChatClient"/> and the
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (unless the app registered its own), the
+    /// <see cref="AiModelCatalog"/> and the typed provider clients. Provider calls go through one named
+    /// <see cref="HttpClient"/> (<see cref="AiProviderClients.HttpClientName"/>) whose resilience handler retries 408,
+    /// 429, 5xx, broken connections and attempt timeouts with exponential backoff and jitter, waiting out a
+    /// <c>Retry-After</c> up to <see cref="AiRoutingOptions.MaxRetryDelay"/> (a longer one fails over at once). Each
+    /// deployment's circuit breaker lives in the router. Options are checked at start. Calling it again adds nothing
+    /// twice but applies <paramref name="configure"/>.
+    /// </summary>
+    public static IAllixiosBuilder AddAiRouting(this IAllixiosBuilder builder, Action<AiRoutingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptionsValidatedOnce<AiRoutingOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (services.Any(s => s.ServiceType == typeof(AiRouter)))
+        {
+            return builder;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AiModelCatalog>();
+        services.TryAddSingleton<AiProviderClients>();
+        services.TryAddSingleton<AiRouter>();
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<AiRouter>());
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<AiRouter>());
+        services.AddHttpClient(AiProviderClients.HttpClientName)
+            // The router keeps its provider clients for its lifetime; connections are recycled instead, so DNS changes are seen.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .AddResilienceHandler("allixios-ai", static (pipeline, context) =>
+            {
+                var settings = context.ServiceProvider.GetRequiredService<IOptions<AiRoutingOptions>>().Value;
+                if (settings.MaxRetries > 0)
+                {
+                    var maxDelay = settings.MaxRetryDelay;
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = settings.MaxRetries,
+                        Delay = settings.RetryDelay,
+                        MaxDelay = maxDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        // Retry-After is honoured here rather than by the built-in switch, so that a wait longer than
+                        // MaxRetryDelay is not slept through: that response goes back to the router, which falls over.
+                        ShouldRetryAfterHeader = false,
+                        ShouldHandle = args => ValueTask.FromResult(
+                            HttpClientResiliencePredicates.IsTransient(args.Outcome) && !(RetryAfter(args.Outcome.Result) > maxDelay)),
+                        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                    });
+                }
+
+                pipeline.AddTimeout(settings.AttemptTimeout);
+            });
+        return builder;
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response) => response?.Headers.RetryAfter?.Delta;
+}
