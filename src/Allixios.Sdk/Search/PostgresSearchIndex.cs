@@ -89,12 +89,10 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
         // One transaction: queries meanwhile read the old structures; the tenant's writes wait for it.
-        await using (var clear = scope.CreateCommand(
-            "SELECT count(*)::int FROM (SELECT 1 FROM search_documents WHERE tenant_id = $1 FOR UPDATE) d; DELETE FROM search_postings WHERE tenant_id = $1; DELETE FROM search_terms WHERE tenant_id = $1; DELETE FROM search_stats WHERE tenant_id = $1"))
-        {
-            clear.Parameters.Add(new() { Value = tenantId });
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ExecuteAsync(scope, "SELECT count(*)::int FROM (SELECT 1 FROM search_documents WHERE tenant_id = $1 FOR UPDATE) d", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_postings WHERE tenant_id = $1", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_stats WHERE tenant_id = $1", cancellationToken, tenantId);
 
         var total = await CountDocumentsAsync(scope, tenantId, cancellationToken);
         var (done, length) = (0, 0L);
@@ -457,33 +455,52 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
     private static async Task WriteStructuresAsync(PostgresScope scope, string tenantId, List<AnalyzedDocument> chunk, CancellationToken cancellationToken)
     {
         var postings = chunk.SelectMany(d => d.Terms.Select(t => (d.Document.Id, Term: t.Key, t.Value.Frequency, d.Length))).ToList();
-        await using var command = scope.CreateCommand(
+        var terms = postings.Select(p => p.Term).ToArray();
+        await ExecuteAsync(
+            scope,
+            "INSERT INTO search_postings (tenant_id, term, document_id, tf, doc_length) SELECT $1, p.term, p.id, p.tf, p.len FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS p(id, term, tf, len)",
+            cancellationToken,
+            tenantId,
+            postings.Select(p => p.Id).ToArray(),
+            terms,
+            postings.Select(p => p.Frequency).ToArray(),
+            postings.Select(p => p.Length).ToArray());
+        // In term order, so that concurrent batches of one tenant lock the shared term rows in one order and cannot deadlock.
+        await ExecuteAsync(
+            scope,
             """
-            INSERT INTO search_postings (tenant_id, term, document_id, tf, doc_length)
-            SELECT $1, p.term, p.id, p.tf, p.len FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS p(id, term, tf, len);
             INSERT INTO search_terms (tenant_id, term, df)
-            SELECT $1, term, count(*)::int FROM unnest($3::text[]) AS p(term) GROUP BY term ORDER BY term
+            SELECT $1, term, count(*)::int FROM unnest($2::text[]) AS p(term) GROUP BY term ORDER BY term
             ON CONFLICT (tenant_id, term) DO UPDATE SET df = search_terms.df + excluded.df
-            """);
-        command.Parameters.Add(new() { Value = tenantId });
-        command.Parameters.Add(new() { Value = postings.Select(p => p.Id).ToArray() });
-        command.Parameters.Add(new() { Value = postings.Select(p => p.Term).ToArray() });
-        command.Parameters.Add(new() { Value = postings.Select(p => p.Frequency).ToArray() });
-        command.Parameters.Add(new() { Value = postings.Select(p => p.Length).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """,
+            cancellationToken,
+            tenantId,
+            terms);
     }
 
     private static async Task FinishAsync(PostgresScope scope, string tenantId, long count, long length, CancellationToken cancellationToken)
     {
-        await using var command = scope.CreateCommand(
+        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1 AND df <= 0", cancellationToken, tenantId);
+        await ExecuteAsync(
+            scope,
             """
-            DELETE FROM search_terms WHERE tenant_id = $1 AND df <= 0;
             INSERT INTO search_stats (tenant_id, doc_count, total_length) VALUES ($1, $2, $3)
             ON CONFLICT (tenant_id) DO UPDATE SET doc_count = search_stats.doc_count + excluded.doc_count, total_length = search_stats.total_length + excluded.total_length
-            """);
-        command.Parameters.Add(new() { Value = tenantId });
-        command.Parameters.Add(new() { Value = count });
-        command.Parameters.Add(new() { Value = length });
+            """,
+            cancellationToken,
+            tenantId,
+            count,
+            length);
+    }
+
+    private static async Task ExecuteAsync(PostgresScope scope, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = scope.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
