@@ -47,6 +47,10 @@ allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
+// Search: in memory, or on the same PostgreSQL when configured.
+allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
+builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -115,6 +119,7 @@ app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
+app.MapGrpcService<SearchService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();

@@ -35,6 +35,12 @@ public static partial class ApiScopes
     /// <summary>Set, remove and invalidate the tenant's cache entries.</summary>
     public const string CacheWrite = "cache:write";
 
+    /// <summary>Run search queries and read indexed documents.</summary>
+    public const string SearchRead = "search:read";
+
+    /// <summary>Index, replace and delete search documents, and reindex.</summary>
+    public const string SearchWrite = "search:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 
