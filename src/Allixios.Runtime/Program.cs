@@ -50,6 +50,10 @@ ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 // The AI router: providers, deployments and policies from Allixios:AiRouting (none configured: no model to route to).
 allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.AiRoutingOptions.SectionName).Bind(o));
 
+// Search: in memory, or on the same PostgreSQL when configured.
+allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
+builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -119,6 +123,7 @@ app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
+app.MapGrpcService<SearchService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();

@@ -2,11 +2,12 @@ using Allixios.Benchmarks;
 using Allixios.Benchmarks.AiRouting;
 using Allixios.Benchmarks.Cache;
 using Allixios.Benchmarks.Orchestration;
+using Allixios.Benchmarks.Search;
 
 // dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]
 // stdout: one JSON object per figure (DESIGN.md, "Benchmark output"); stderr: BenchmarkDotNet's log and tables.
 var scenario = args.FirstOrDefault();
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | ai-overhead";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] | ai-overhead";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -14,9 +15,11 @@ var store = "memory";
 int? jobs = null;
 var concurrency = 64;
 var rounds = 200;
+string? dataset = null;
+var mode = "lexical";
 for (var i = 1; i < args.Length; i++)
 {
-    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds")
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode")
     {
         var value = args[++i];
         switch (args[i - 1])
@@ -25,6 +28,8 @@ for (var i = 1; i < args.Length; i++)
             case "--connection": connection = value; break;
             case "--store": store = value; break;
             case "--runtime": runtime = value; break;
+            case "--dataset": dataset = value; break;
+            case "--mode": mode = value; break;
             case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
             case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
             case "--rounds" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0: rounds = r; break;
@@ -57,6 +62,8 @@ switch (scenario)
         return await FairnessScenario.RunAsync();
     case "ai-overhead":
         return AiDecisionScenario.Run();
+    case "search-quality" when dataset is not null:
+        return await SearchQualityScenario.RunAsync(dataset, store, mode, connection);
     default:
         await Console.Error.WriteLineAsync($"Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\n{Usage}");
         return 2;

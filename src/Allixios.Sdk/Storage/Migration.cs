@@ -4,7 +4,7 @@ using System.Text;
 namespace Allixios.Storage;
 
 /// <summary>One versioned schema change: the SQL that applies it and the SQL that undoes it.</summary>
-/// <param name="Version">The version it brings the schema to; versions start at 1 and have no gaps.</param>
+/// <param name="Version">The version it brings the schema to; versions start at 1 and never repeat (a build may skip numbers reserved for other features).</param>
 /// <param name="Name">What it is for, from its file name.</param>
 /// <param name="UpSql">The SQL that applies it.</param>
 /// <param name="DownSql">The SQL that undoes it.</param>

@@ -41,6 +41,12 @@ public static partial class ApiScopes
     /// <summary>Call AI models (completions, embeddings), which spends money.</summary>
     public const string AiWrite = "ai:write";
 
+    /// <summary>Run search queries and read indexed documents.</summary>
+    public const string SearchRead = "search:read";
+
+    /// <summary>Index, replace and delete search documents, and reindex.</summary>
+    public const string SearchWrite = "search:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 

@@ -1,0 +1,524 @@
+using System.Text;
+using System.Text.Json;
+using Allixios.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Allixios.Search;
+
+/// <summary>
+/// The production <see cref="ISearchIndex"/>: documents in <c>search_documents</c> and, in the same transaction, the
+/// BM25 structures (postings with term frequencies and document lengths, per-tenant document frequencies and totals).
+/// Text is analysed in .NET by <see cref="TextAnalyzer"/>, exactly as in memory; BM25 is computed in SQL over the postings.
+/// Every statement runs in a <see cref="PostgresScope"/> for the tenant, so row-level security keeps tenants apart.
+/// </summary>
+public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, TimeProvider timeProvider) : ISearchIndex, ISearchVocabulary
+{
+    private const int Chunk = 256;
+
+    private const string DocumentColumns = "document_id, title, body, language, category, tags, author, published_at, updated_at, fields";
+
+    private SearchOptions Options => options.Value;
+
+    /// <inheritdoc />
+    public async ValueTask<int> UpsertAsync(string tenantId, IReadOnlyList<SearchDocument> documents, IProgress<SearchIndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var batch = SearchRules.CheckBatch(documents, Options);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        var (count, length) = (0L, 0L);
+        for (var start = 0; start < batch.Count; start += Chunk)
+        {
+            var chunk = batch.Skip(start).Take(Chunk).Select(AnalyzedDocument.Create).ToList();
+            var ids = chunk.Select(d => d.Document.Id).ToArray();
+            var (oldCount, oldLength) = await RemoveStructuresAsync(scope, tenantId, ids, deleteDocuments: false, cancellationToken);
+            await WriteDocumentsAsync(scope, tenantId, chunk, cancellationToken);
+            await WriteStructuresAsync(scope, tenantId, chunk, cancellationToken);
+            count += chunk.Count - oldCount;
+            length += chunk.Sum(d => (long)d.Length) - oldLength;
+            if (start + chunk.Count < batch.Count)
+            {
+                progress?.Report(new SearchIndexingProgress(start + chunk.Count, batch.Count));
+            }
+        }
+
+        await FinishAsync(scope, tenantId, count, length, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        progress?.Report(new SearchIndexingProgress(batch.Count, batch.Count));
+        return batch.Count;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> DeleteAsync(string tenantId, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var checkedIds = SearchRules.CheckIds(ids, Options).ToArray();
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        var (count, length) = await RemoveStructuresAsync(scope, tenantId, checkedIds, deleteDocuments: true, cancellationToken);
+        await FinishAsync(scope, tenantId, -count, -length, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return (int)count;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SearchDocument?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand($"SELECT {DocumentColumns} FROM search_documents WHERE tenant_id = $1 AND document_id = $2");
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDocument(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand("SELECT coalesce((SELECT doc_count FROM search_stats WHERE tenant_id = $1), 0)");
+        command.Parameters.Add(new() { Value = tenantId });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> ReindexAsync(string tenantId, IProgress<SearchIndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        // One transaction: queries meanwhile read the old structures; the tenant's writes wait for it.
+        await ExecuteAsync(scope, "SELECT count(*)::int FROM (SELECT 1 FROM search_documents WHERE tenant_id = $1 FOR UPDATE) d", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_postings WHERE tenant_id = $1", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_stats WHERE tenant_id = $1", cancellationToken, tenantId);
+
+        var total = await CountDocumentsAsync(scope, tenantId, cancellationToken);
+        var (done, length) = (0, 0L);
+        string? after = null;
+        while (true)
+        {
+            var page = new List<SearchDocument>();
+            await using (var read = scope.CreateCommand(
+                $"SELECT {DocumentColumns} FROM search_documents WHERE tenant_id = $1 AND ($2::text IS NULL OR document_id > $2) ORDER BY document_id LIMIT $3"))
+            {
+                read.Parameters.Add(new() { Value = tenantId });
+                read.Parameters.Add(new() { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                read.Parameters.Add(new() { Value = Chunk });
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    page.Add(ReadDocument(reader));
+                }
+            }
+
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            var chunk = page.Select(AnalyzedDocument.Create).ToList();
+            await WriteDocumentsAsync(scope, tenantId, chunk, cancellationToken);
+            await WriteStructuresAsync(scope, tenantId, chunk, cancellationToken);
+            done += chunk.Count;
+            length += chunk.Sum(d => (long)d.Length);
+            after = page[^1].Id;
+            progress?.Report(new SearchIndexingProgress(done, total));
+        }
+
+        await FinishAsync(scope, tenantId, done, length, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        if (done == 0)
+        {
+            progress?.Report(new SearchIndexingProgress(0, 0));
+        }
+
+        return done;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SearchResults> SearchAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        var resolved = await LexicalSearch.PrepareAsync(this, tenantId, query, Options, cancellationToken);
+        if (resolved is null)
+        {
+            return SearchResults.Empty;
+        }
+
+        var matched = MatchedSql(query, resolved, out var addParameters);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        var hits = new List<SearchHit>();
+        long total = 0;
+        await using (var command = scope.CreateCommand(
+            $"""
+            {matched}
+            SELECT document_id, score, title, {(query.Highlight ? "body" : "''")}, language, category, tags, author, published_at, updated_at, count(*) OVER ()
+            FROM m ORDER BY {OrderBy(query.Sort)} LIMIT {query.Top} OFFSET {query.Offset}
+            """))
+        {
+            addParameters(command, tenantId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var document = new SearchDocument(reader.GetString(0), reader.GetString(2), reader.GetString(3))
+                {
+                    Language = reader.GetString(4),
+                    Category = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    Tags = reader.GetFieldValue<string[]>(6),
+                    Author = reader.IsDBNull(7) ? null : reader.GetString(7),
+                    PublishedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                    UpdatedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                };
+                hits.Add(LexicalSearch.ToHit(document, reader.GetDouble(1), query, resolved, Options));
+                total = reader.GetInt64(10);
+            }
+        }
+
+        if (hits.Count == 0 && query.Offset > 0)
+        {
+            await using var count = scope.CreateCommand($"{matched} SELECT count(*) FROM m");
+            addParameters(count, tenantId);
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var facets = await FacetsAsync(scope, tenantId, query, matched, addParameters, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return new SearchResults(hits, total, facets, resolved.Expansions);
+    }
+
+    async ValueTask<IReadOnlyDictionary<string, int>> ISearchVocabulary.DocumentFrequenciesAsync(string tenantId, IReadOnlyCollection<string> terms, CancellationToken cancellationToken)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand("SELECT term, df FROM search_terms WHERE tenant_id = $1 AND term = ANY($2) AND df > 0");
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(new() { Value = terms.ToArray() });
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return found;
+    }
+
+    async ValueTask<IReadOnlyList<TermFrequency>> ISearchVocabulary.TermsWithPrefixAsync(string tenantId, string prefix, int limit, CancellationToken cancellationToken)
+    {
+        var pattern = prefix.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        return await ReadTermsAsync(
+            tenantId,
+            "SELECT term, df FROM search_terms WHERE tenant_id = $1 AND term LIKE $2 AND df > 0 ORDER BY df DESC, term LIMIT $3",
+            [pattern, limit],
+            cancellationToken);
+    }
+
+    async ValueTask<IReadOnlyList<TermFrequency>> ISearchVocabulary.SimilarTermsAsync(string tenantId, string term, CancellationToken cancellationToken)
+        => await ReadTermsAsync(
+            tenantId,
+            // % finds candidates through the trigram index; the explicit threshold keeps the answer independent of the session's setting.
+            "SELECT term, df FROM search_terms WHERE tenant_id = $1 AND term % $2 AND similarity(term, $2)::float8 >= 0.3::float8 AND df > 0",
+            [term],
+            cancellationToken);
+
+    private async Task<IReadOnlyList<TermFrequency>> ReadTermsAsync(string tenantId, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = tenantId });
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
+        var terms = new List<TermFrequency>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            terms.Add(new TermFrequency(reader.GetString(0), reader.GetInt32(1)));
+        }
+
+        return terms;
+    }
+
+    private string MatchedSql(SearchQuery query, ResolvedQuery resolved, out Action<NpgsqlCommand, string> addParameters)
+    {
+        var values = new List<(object Value, NpgsqlDbType? Type)>
+        {
+            (resolved.Weights.Keys.ToArray(), null),
+            (resolved.Weights.Values.ToArray(), null),
+            (Options.K1, NpgsqlDbType.Double),
+            (Options.B, NpgsqlDbType.Double),
+        };
+        string Parameter(object value, NpgsqlDbType? type = null)
+        {
+            values.Add((value, type));
+            return "$" + (values.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var conditions = new List<string>();
+        if (resolved.Phrases.Count > 0)
+        {
+            conditions.Add($"d.lexemes @@ {Parameter(PhraseQuery(resolved.Phrases))}::tsquery");
+        }
+
+        foreach (var filter in query.Filters)
+        {
+            conditions.Add(filter.Field switch
+            {
+                SearchFields.PublishedAt or SearchFields.UpdatedAt => string.Join(" AND ", new[]
+                {
+                    filter.From is { } from ? $"d.{filter.Field} >= {Parameter(from.ToUniversalTime(), NpgsqlDbType.TimestampTz)}" : null,
+                    filter.To is { } to ? $"d.{filter.Field} < {Parameter(to.ToUniversalTime(), NpgsqlDbType.TimestampTz)}" : null,
+                }.OfType<string>()),
+                SearchFields.Tags => $"d.tags && {Parameter(filter.Values.ToArray())}::text[]",
+                SearchFields.Category or SearchFields.Author or SearchFields.Language => $"d.{filter.Field} = ANY({Parameter(filter.Values.ToArray())}::text[])",
+                _ => $"d.fields ->> {Parameter(filter.Field[SearchFields.CustomPrefix.Length..], NpgsqlDbType.Text)} = ANY({Parameter(filter.Values.ToArray())}::text[])",
+            });
+        }
+
+        addParameters = (command, tenantId) =>
+        {
+            command.Parameters.Add(new() { Value = tenantId });
+            foreach (var (value, type) in values)
+            {
+                command.Parameters.Add(type is { } t ? new NpgsqlParameter { Value = value, NpgsqlDbType = t } : new NpgsqlParameter { Value = value });
+            }
+        };
+
+        // The BM25 arithmetic mirrors Bm25.Idf, Bm25.Term and Bm25.Round operation for operation, so both stores agree.
+        return $"""
+            WITH q AS (SELECT * FROM unnest($2::text[], $3::int[]) AS q(term, qtf)),
+            st AS (SELECT doc_count::float8 AS n, total_length::float8 / doc_count AS avgdl FROM search_stats WHERE tenant_id = $1 AND doc_count > 0),
+            w AS (
+                SELECT t.term, q.qtf * ln(1 + ((st.n - t.df::float8 + 0.5::float8) / (t.df::float8 + 0.5::float8))) AS weight
+                FROM q JOIN search_terms t ON t.tenant_id = $1 AND t.term = q.term CROSS JOIN st),
+            s AS (
+                SELECT p.document_id, round(sum(w.weight * p.tf * ($4 + 1) / (p.tf + ($4 * (1 - $5 + ($5 * p.doc_length / st.avgdl))))) * 1000000.0::float8) / 1000000.0::float8 AS score
+                FROM w JOIN search_postings p ON p.tenant_id = $1 AND p.term = w.term CROSS JOIN st
+                GROUP BY p.document_id),
+            m AS (
+                SELECT d.*, s.score FROM s JOIN search_documents d ON d.tenant_id = $1 AND d.document_id = s.document_id
+                {(conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions))})
+            """;
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>> FacetsAsync(
+        PostgresScope scope, string tenantId, SearchQuery query, string matched, Action<NpgsqlCommand, string> addParameters, CancellationToken cancellationToken)
+    {
+        var fields = query.Facets.Distinct(StringComparer.Ordinal).ToList();
+        var facets = new SortedDictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
+        if (fields.Count == 0)
+        {
+            return facets;
+        }
+
+        await using var command = scope.CreateCommand(string.Empty);
+        addParameters(command, tenantId);
+        var parts = new List<string>();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            facets[field] = [];
+            string valueSql;
+            if (field == SearchFields.Tags)
+            {
+                valueSql = "SELECT unnest(m.tags)";
+            }
+            else if (field is SearchFields.Category or SearchFields.Author or SearchFields.Language)
+            {
+                valueSql = $"SELECT m.{field}";
+            }
+            else
+            {
+                command.Parameters.Add(new() { Value = field[SearchFields.CustomPrefix.Length..], NpgsqlDbType = NpgsqlDbType.Text });
+                valueSql = $"SELECT m.fields ->> ${command.Parameters.Count}";
+            }
+
+            parts.Add($"(SELECT {i} AS facet, f.v, count(*) AS n FROM m, LATERAL ({valueSql}) AS f(v) WHERE f.v IS NOT NULL GROUP BY f.v ORDER BY n DESC, f.v COLLATE \"C\" LIMIT {Options.MaxFacetValues})");
+        }
+
+        command.CommandText = $"{matched} {string.Join(" UNION ALL ", parts)}";
+        var counts = fields.Select(_ => new List<FacetCount>()).ToList();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetInt32(0)].Add(new FacetCount(reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        for (var i = 0; i < fields.Count; i++)
+        {
+            facets[fields[i]] = counts[i];
+        }
+
+        return facets;
+    }
+
+    private static string PhraseQuery(IReadOnlyList<IReadOnlyList<PhraseTerm>> phrases)
+    {
+        var text = new StringBuilder();
+        foreach (var phrase in phrases)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(" & ");
+            }
+
+            text.Append('(');
+            for (var i = 0; i < phrase.Count; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(" <").Append(phrase[i].Offset - phrase[i - 1].Offset).Append("> ");
+                }
+
+                TsQuoting.AppendLexeme(text, phrase[i].Term);
+            }
+
+            text.Append(')');
+        }
+
+        return text.ToString();
+    }
+
+    private static string OrderBy(SearchSort sort) => sort switch
+    {
+        SearchSort.PublishedNewest => "published_at DESC NULLS LAST, score DESC, document_id",
+        SearchSort.PublishedOldest => "published_at ASC NULLS LAST, score DESC, document_id",
+        SearchSort.UpdatedNewest => "updated_at DESC NULLS LAST, score DESC, document_id",
+        SearchSort.UpdatedOldest => "updated_at ASC NULLS LAST, score DESC, document_id",
+        _ => "score DESC, document_id",
+    };
+
+    private static async Task<(long Count, long Length)> RemoveStructuresAsync(PostgresScope scope, string tenantId, string[] ids, bool deleteDocuments, CancellationToken cancellationToken)
+    {
+        (long Count, long Length) old;
+        await using (var documents = scope.CreateCommand(deleteDocuments
+            ? "WITH d AS (DELETE FROM search_documents WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING length) SELECT count(*), coalesce(sum(length), 0)::bigint FROM d"
+            : "SELECT count(*), coalesce(sum(length), 0)::bigint FROM (SELECT length FROM search_documents WHERE tenant_id = $1 AND document_id = ANY($2) FOR UPDATE) d"))
+        {
+            documents.Parameters.Add(new() { Value = tenantId });
+            documents.Parameters.Add(new() { Value = ids });
+            await using var reader = await documents.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            old = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (old.Count > 0)
+        {
+            await using var postings = scope.CreateCommand(
+                """
+                WITH old AS (DELETE FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING term),
+                gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term)
+                UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term
+                """);
+            postings.Parameters.Add(new() { Value = tenantId });
+            postings.Parameters.Add(new() { Value = ids });
+            await postings.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return old;
+    }
+
+    private async Task WriteDocumentsAsync(PostgresScope scope, string tenantId, List<AnalyzedDocument> chunk, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand(
+            """
+            INSERT INTO search_documents (tenant_id, document_id, title, body, language, category, tags, author, published_at, updated_at, fields, length, lexemes, indexed_at)
+            SELECT $1, d.id, d.title, d.body, d.language, d.category, ARRAY(SELECT jsonb_array_elements_text(d.tags)), d.author, d.published_at, d.updated_at, d.fields, d.length, d.lexemes::tsvector, $13
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::int[], $14::text[])
+                AS d(id, title, body, language, category, tags, author, published_at, updated_at, fields, length, lexemes)
+            ON CONFLICT (tenant_id, document_id) DO UPDATE SET
+                title = excluded.title, body = excluded.body, language = excluded.language, category = excluded.category, tags = excluded.tags,
+                author = excluded.author, published_at = excluded.published_at, updated_at = excluded.updated_at, fields = excluded.fields,
+                length = excluded.length, lexemes = excluded.lexemes, indexed_at = excluded.indexed_at
+            """);
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Id).ToArray() });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Title).ToArray() });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Body).ToArray() });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Language).ToArray() });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Category).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = chunk.Select(d => JsonSerializer.Serialize(d.Document.Tags)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.Author).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.PublishedAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Document.UpdatedAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = chunk.Select(d => JsonSerializer.Serialize(d.Document.Fields)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.Length).ToArray() });
+        command.Parameters.Add(new() { Value = timeProvider.GetUtcNow() });
+        command.Parameters.Add(new() { Value = chunk.Select(d => d.ToTsVector()).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task WriteStructuresAsync(PostgresScope scope, string tenantId, List<AnalyzedDocument> chunk, CancellationToken cancellationToken)
+    {
+        var postings = chunk.SelectMany(d => d.Terms.Select(t => (d.Document.Id, Term: t.Key, t.Value.Frequency, d.Length))).ToList();
+        var terms = postings.Select(p => p.Term).ToArray();
+        await ExecuteAsync(
+            scope,
+            "INSERT INTO search_postings (tenant_id, term, document_id, tf, doc_length) SELECT $1, p.term, p.id, p.tf, p.len FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS p(id, term, tf, len)",
+            cancellationToken,
+            tenantId,
+            postings.Select(p => p.Id).ToArray(),
+            terms,
+            postings.Select(p => p.Frequency).ToArray(),
+            postings.Select(p => p.Length).ToArray());
+        // In term order, so that concurrent batches of one tenant lock the shared term rows in one order and cannot deadlock.
+        await ExecuteAsync(
+            scope,
+            """
+            INSERT INTO search_terms (tenant_id, term, df)
+            SELECT $1, term, count(*)::int FROM unnest($2::text[]) AS p(term) GROUP BY term ORDER BY term
+            ON CONFLICT (tenant_id, term) DO UPDATE SET df = search_terms.df + excluded.df
+            """,
+            cancellationToken,
+            tenantId,
+            terms);
+    }
+
+    private static async Task FinishAsync(PostgresScope scope, string tenantId, long count, long length, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1 AND df <= 0", cancellationToken, tenantId);
+        await ExecuteAsync(
+            scope,
+            """
+            INSERT INTO search_stats (tenant_id, doc_count, total_length) VALUES ($1, $2, $3)
+            ON CONFLICT (tenant_id) DO UPDATE SET doc_count = search_stats.doc_count + excluded.doc_count, total_length = search_stats.total_length + excluded.total_length
+            """,
+            cancellationToken,
+            tenantId,
+            count,
+            length);
+    }
+
+    private static async Task ExecuteAsync(PostgresScope scope, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = scope.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<int> CountDocumentsAsync(PostgresScope scope, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand("SELECT count(*)::int FROM search_documents WHERE tenant_id = $1");
+        command.Parameters.Add(new() { Value = tenantId });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static SearchDocument ReadDocument(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2))
+    {
+        Language = reader.GetString(3),
+        Category = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Tags = reader.GetFieldValue<string[]>(5),
+        Author = reader.IsDBNull(6) ? null : reader.GetString(6),
+        PublishedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+        UpdatedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+        Fields = new SortedDictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(9)) ?? [], StringComparer.Ordinal),
+    };
+}
