@@ -2,6 +2,7 @@ using Allixios;
 using Allixios.Caching;
 using Allixios.Diagnostics;
 using Allixios.Runtime.Caching;
+using Allixios.Runtime.Dashboard;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Hosting;
 using Allixios.Runtime.Security;
@@ -116,6 +117,8 @@ app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
+app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
+app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 
