@@ -131,7 +131,10 @@ internal sealed partial class JobWorker(
     {
         var job = lease.Job;
         var registration = types.Find(job.Type);
-        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run");
+        // A trace of its own, linked to the span that enqueued the job (as messaging spans are): the run may come long
+        // after the enqueue, in another process.
+        ActivityLink[]? links = job.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var enqueued) ? [new ActivityLink(enqueued)] : null;
+        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run", ActivityKind.Consumer, parentContext: default, links: links);
         activity?.SetTag("allixios.job.id", job.Id);
         activity?.SetTag("allixios.job.type", job.Type);
         activity?.SetTag("allixios.tenant", job.TenantId);
