@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real PostgreSQL 15 (+ pgvector) and Redis 7 for the integration tests, on loopback only.
+# Real PostgreSQL 15 (+ pgvector) and Redis 7 for the integration tests, on loopback only, and
+# Debian's chromium for the dashboard's headless-browser test.
 #
 #   scripts/test-services.sh start    install what is missing, start (or reuse) both, write the env file
 #   scripts/test-services.sh stop     stop both; fine if they are not running
@@ -145,6 +146,8 @@ install_missing() {
   local pkgs=() need_vector=false
   [[ -x "$pg_bin/postgres" && -x "$pg_bin/initdb" ]] || pkgs+=(postgresql-15)
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || pkgs+=(redis-server)
+  # Headless Chromium for the runtime's dashboard test (tests/Allixios.IntegrationTests, JobsDashboardTests).
+  [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
   if [[ ! -f "$vector_control" ]]; then
     need_vector=true
     # pg_config alone comes with the client; the server headers PGXS needs do not.

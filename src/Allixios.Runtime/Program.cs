@@ -2,6 +2,7 @@ using Allixios;
 using Allixios.Caching;
 using Allixios.Diagnostics;
 using Allixios.Runtime.Caching;
+using Allixios.Runtime.Dashboard;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Hosting;
 using Allixios.Runtime.Security;
@@ -125,6 +126,8 @@ app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
 app.MapGrpcService<SearchService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
+app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
+app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

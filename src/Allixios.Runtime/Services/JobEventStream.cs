@@ -69,7 +69,7 @@ internal static class JobEventStream
     }
 
     // Written as transcoding writes its errors (a google.rpc.Status body), so ProblemDetailsMiddleware makes the same problem+json of it.
-    private static async Task WriteErrorAsync(HttpContext http, Status status)
+    internal static async Task WriteErrorAsync(HttpContext http, Status status)
     {
         http.Response.StatusCode = status.StatusCode switch
         {

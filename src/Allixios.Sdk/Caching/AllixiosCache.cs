@@ -43,9 +43,8 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
     private readonly ConcurrentQueue<(string Name, bool IsTag)> _pendingInvalidations = new();
 
     private long _l1ValidAfter = long.MinValue;
-    private readonly StripedCounter _l1Hits = new();
+    private readonly CacheHitCounts _hits = CacheHitCounts.Register();
     private long _l1Misses;
-    private long _l2Hits;
     private long _l2Misses;
     private long _factoryRuns;
     private long _stampedeJoins;
@@ -75,10 +74,15 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         _options = options;
         _defaults = ResolvedEntryOptions.From(options);
         _time = time;
-        _clock = new CacheClock(time);
+        // The clock's timer holds the counts, not the cache: an undisposed cache can still be collected.
+        var hits = _hits;
+        _clock = new CacheClock(time, () => hits.L1);
         _logger = logger;
         _errors = errors;
         _owned = owned;
+
+        // The hits metric is observed, so nothing on the hit path would create it: make sure it exists.
+        GC.KeepAlive(CacheInstruments.Hits);
         if (_redis is not null)
         {
             _redis.ConnectionRestored += OnConnectionRestored;
@@ -122,7 +126,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         var envelope = lookup.Result;
         if (envelope is not null)
         {
-            var now = Now();
+            var now = _clock.HitNowMilliseconds();
             if (IsFreshInMemory(envelope, now))
             {
                 CountL1Hit();
@@ -203,9 +207,9 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
     public AllixiosCacheStats GetStats() => new()
     {
-        L1Hits = _l1Hits.Read(),
+        L1Hits = _hits.L1,
         L1Misses = Interlocked.Read(ref _l1Misses),
-        L2Hits = Interlocked.Read(ref _l2Hits),
+        L2Hits = _hits.L2,
         L2Misses = Interlocked.Read(ref _l2Misses),
         FactoryRuns = Interlocked.Read(ref _factoryRuns),
         StampedeJoins = Interlocked.Read(ref _stampedeJoins),
@@ -219,6 +223,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
     public void Dispose()
     {
+        _hits.Retire();
         if (_redis is not null)
         {
             _redis.ConnectionRestored -= OnConnectionRestored;
@@ -233,6 +238,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
             // Shutting down: nothing to unsubscribe from.
         }
 
+        _clock.Dispose();
         _owned?.Dispose();
     }
 
@@ -295,7 +301,7 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
         var envelope = await _hybrid.GetOrCreateAsync(key, 0, NoData<CacheEnvelope<T>>.Factory, L2Read, null, cancellationToken);
         if (envelope is not null && now < envelope.ExpiresAt)
         {
-            CountHit("l2", ref _l2Hits);
+            _hits.HitL2();
         }
         else
         {
@@ -712,23 +718,8 @@ internal sealed class AllixiosCache : IAllixiosCache, IDisposable
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private void CountL1Hit()
-    {
-        _l1Hits.Increment();
-        if (CacheInstruments.Hits.Enabled)
-        {
-            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", "l1"));
-        }
-    }
-
-    private static void CountHit(string level, ref long counter)
-    {
-        Interlocked.Increment(ref counter);
-        if (CacheInstruments.Hits.Enabled)
-        {
-            CacheInstruments.Hits.Add(1, new KeyValuePair<string, object?>("level", level));
-        }
-    }
+    // The allixios.cache.hits metric is observed from these counts (CacheHitCounts), not added to here.
+    private void CountL1Hit() => _hits.HitL1();
 
     private static void CountMiss(string level, ref long counter)
     {

@@ -12,6 +12,12 @@ internal static class CacheInput
 
     public static void ValidateKey(string key, int maxLength)
     {
+        // The common case without a scan: a key that starts with a non-blank character cannot be blank.
+        if (key is { Length: > 0 } && key.Length <= maxLength && !char.IsWhiteSpace(key[0]))
+        {
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(key))
         {
             throw AllixiosException.Invalid("cache_key_empty", "A cache key must not be empty or blank; name the entry, e.g. 'content:42'.");

@@ -6,8 +6,9 @@ namespace Allixios.Caching;
 /// <summary>The cache's instruments on the one Allixios <see cref="Meter"/>.</summary>
 internal static class CacheInstruments
 {
-    public static readonly Counter<long> Hits = AllixiosTelemetry.Meter.CreateCounter<long>(
-        "allixios.cache.hits", unit: "{hit}", description: "Fresh values found, by level (l1 memory, l2 Redis).");
+    // Observed from the caches' own counts: see CacheHitCounts for why.
+    public static readonly ObservableCounter<long> Hits = AllixiosTelemetry.Meter.CreateObservableCounter(
+        "allixios.cache.hits", CacheHitCounts.Observe, unit: "{hit}", description: "Fresh values found, by level (l1 memory, l2 Redis).");
 
     public static readonly Counter<long> Misses = AllixiosTelemetry.Meter.CreateCounter<long>(
         "allixios.cache.misses", unit: "{miss}", description: "Lookups that found no fresh value, by level (l1 memory, l2 Redis).");

@@ -34,7 +34,9 @@ public static partial class AllixiosOrchestrationBuilderExtensions
             : new InMemoryJobQueue(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<JobClient>();
         services.TryAddSingleton<FairScheduler>();
+        services.TryAddSingleton<JobQueueMonitor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobQueueMonitorStart>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());
         return builder;
     }

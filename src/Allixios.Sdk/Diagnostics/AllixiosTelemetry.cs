@@ -52,4 +52,19 @@ public static class AllixiosTelemetry
         "allixios.ai.circuit_opened",
         unit: "{event}",
         description: "Times a deployment's circuit breaker opened and put it into cooldown, by deployment.");
+
+    internal static readonly Histogram<double> JobWaitTime = Meter.CreateHistogram<double>(
+        "allixios.jobs.wait_time",
+        unit: "s",
+        description: "How long jobs waited from due (available) to running in this process's worker, by job type and tenant.");
+
+    internal static readonly Counter<long> JobsCompleted = Meter.CreateCounter<long>(
+        "allixios.jobs.completed",
+        unit: "{job}",
+        description: "Jobs this process's worker brought to a final state, by job type, tenant and outcome (succeeded, dead_lettered): the throughput.");
+
+    internal static readonly Counter<long> JobFailures = Meter.CreateCounter<long>(
+        "allixios.jobs.failures",
+        unit: "{failure}",
+        description: "Failed job attempts in this process's worker, by job type, tenant and failure (timeout, deadline, payload, no_handler, or the exception's type).");
 }

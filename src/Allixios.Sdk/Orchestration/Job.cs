@@ -23,6 +23,10 @@ namespace Allixios.Orchestration;
 /// <param name="Progress">The last progress its handler reported.</param>
 /// <param name="LeaseOwner">The worker that holds it while it runs.</param>
 /// <param name="LeaseExpiresAt">When that worker's lease runs out unless it heartbeats.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the span that enqueued it, if one was recorded: the span of each run links to it, so a
+/// trace leads from enqueue to completion. None when nothing traced the enqueue.
+/// </param>
 public sealed record Job(
     Guid Id,
     string TenantId,
@@ -45,4 +49,5 @@ public sealed record Job(
     string? LastError = null,
     JobProgress? Progress = null,
     string? LeaseOwner = null,
-    DateTimeOffset? LeaseExpiresAt = null);
+    DateTimeOffset? LeaseExpiresAt = null,
+    string? TraceParent = null);

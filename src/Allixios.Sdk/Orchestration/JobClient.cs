@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Allixios.Diagnostics;
 using Allixios.Tenancy;
@@ -129,7 +130,18 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
 
     private async ValueTask<EnqueuedJob> AddAsync(Job job, CancellationToken cancellationToken)
     {
+        // The enqueue's span, whose context the job carries so that the span of its run (in whichever process) links to it.
+        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.enqueue", ActivityKind.Producer);
+        activity?.SetTag("allixios.job.id", job.Id);
+        activity?.SetTag("allixios.job.type", job.Type);
+        activity?.SetTag("allixios.tenant", job.TenantId);
+        if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+        {
+            job = job with { TraceParent = traceParent };
+        }
+
         var enqueued = await queue.EnqueueAsync(job, cancellationToken);
+        activity?.SetTag("allixios.job.created", enqueued.Created);
         if (enqueued.Created)
         {
             AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));

@@ -131,19 +131,31 @@ internal sealed partial class JobWorker(
     {
         var job = lease.Job;
         var registration = types.Find(job.Type);
-        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run");
+        // A trace of its own, linked to the span that enqueued the job (as messaging spans are): the run may come long
+        // after the enqueue, in another process.
+        ActivityLink[]? links = job.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var enqueued) ? [new ActivityLink(enqueued)] : null;
+        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run", ActivityKind.Consumer, parentContext: default, links: links);
         activity?.SetTag("allixios.job.id", job.Id);
         activity?.SetTag("allixios.job.type", job.Type);
         activity?.SetTag("allixios.tenant", job.TenantId);
         var started = time.GetTimestamp();
+
+        // Waited from when it was due (enqueued, end of its delay or backoff) until this worker leased it.
+        var waited = time.GetUtcNow() - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt);
+        AllixiosTelemetry.JobWaitTime.Record(
+            Math.Max(0, waited.TotalSeconds),
+            new KeyValuePair<string, object?>("job_type", job.Type),
+            new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)));
         if (registration?.HandlerType is null)
         {
+            CountFailure(job, "no_handler", settings);
             await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"No handler for job type '{job.Type}' is registered in this process.", retryAt: null, CancellationToken.None), started);
             return;
         }
 
         if (job.Deadline is { } passed && passed <= time.GetUtcNow())
         {
+            CountFailure(job, "deadline", settings);
             await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"The job's deadline {passed:O} passed before it could run.", retryAt: null, CancellationToken.None), started);
             return;
         }
@@ -212,6 +224,16 @@ internal sealed partial class JobWorker(
             _ => ($"{failure.GetType().Name}: {failure.Message}", now + Backoff(job.Attempt, settings)),
         };
         LogAttemptFailed(failure, job.Id, job.Type, job.Attempt, message);
+        CountFailure(
+            job,
+            failure switch
+            {
+                OperationCanceledException when deadline.IsCancellationRequested => "deadline",
+                OperationCanceledException when timeout.IsCancellationRequested => "timeout",
+                PayloadException => "payload",
+                _ => failure.GetType().Name,
+            },
+            settings);
         activity?.SetStatus(ActivityStatusCode.Error, message);
         var state = await queue.FailAsync(lease, message, retryAt, CancellationToken.None);
         Record(job, state is { } s ? JobStates.ToName(s) : "lease_lost", started);
@@ -225,10 +247,22 @@ internal sealed partial class JobWorker(
 
     private void Record(Job job, string outcome, long started)
     {
-        var tags = new TagList { { "job_type", job.Type }, { "outcome", outcome } };
+        var tenant = JobMetricTags.Tenant(job.TenantId, options.Value.MetricsMaxTenants);
+        var tags = new TagList { { "job_type", job.Type }, { "outcome", outcome }, { "tenant", tenant } };
         AllixiosTelemetry.JobAttempts.Add(1, tags);
         AllixiosTelemetry.JobRunTime.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+        if (outcome is "succeeded" or "dead_lettered")
+        {
+            AllixiosTelemetry.JobsCompleted.Add(1, tags);
+        }
     }
+
+    private static void CountFailure(Job job, string failure, OrchestrationOptions settings) =>
+        AllixiosTelemetry.JobFailures.Add(
+            1,
+            new KeyValuePair<string, object?>("job_type", job.Type),
+            new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)),
+            new KeyValuePair<string, object?>("failure", failure));
 
     private async Task HeartbeatAsync(JobLease lease, OrchestrationOptions settings, CancellationTokenSource leaseLost, CancellationToken stop)
     {

@@ -39,6 +39,25 @@ public sealed class OrchestrationOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan TenantLimitsRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How old the queue overview (<see cref="JobQueueMonitor"/>: depth by tenant and state, recent throughput and
+    /// failures, read by the <c>allixios.jobs.depth</c> metric and the runtime's dashboard) may get before the queue is
+    /// read again; a metrics scrape or dashboard refresh never reads it more often. Default: 5 s. Range: 1 s to 1 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OverviewRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How far back the overview counts finished jobs and failures as recent. Default: 5 min. Range: 10 s to 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan OverviewWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many tenants the overview and the job metrics name one by one; the jobs of further tenants are reported
+    /// together under the tenant <c>_other</c>, so that the metrics' cardinality stays bounded. Default: 100. Range: 1 to 10000.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MetricsMaxTenants { get; set; } = 100;
+
     /// <summary>How often the worker rescues jobs with expired leases and deletes old finished jobs. Default: 15 s. Range: 100 ms to 1 h.</summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(15);

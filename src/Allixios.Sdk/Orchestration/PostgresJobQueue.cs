@@ -28,7 +28,8 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 
     private const string Columns = """
         job_id, tenant_id, job_type, payload::text, priority, idempotency_key, state, attempt, max_attempts, run_at, deadline, timeout,
-        tags, estimated_cost, resource, created_at, updated_at, finished_at, last_error, progress_percent, progress_message, lease_owner, lease_expires_at
+        tags, estimated_cost, resource, created_at, updated_at, finished_at, last_error, progress_percent, progress_message, lease_owner, lease_expires_at,
+        trace_parent
         """;
 
     private const string EventColumns = "job_id, tenant_id, at, from_state, to_state, worker, attempt, error, progress_percent, progress_message";
@@ -61,8 +62,8 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, job.TenantId, cancellationToken);
         await using (var insert = scope.CreateCommand("""
             INSERT INTO jobs (job_id, tenant_id, job_type, payload, priority, idempotency_key, state, attempt, max_attempts, run_at, deadline, timeout,
-                              tags, estimated_cost, resource, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                              tags, estimated_cost, resource, created_at, updated_at, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             ON CONFLICT ON CONSTRAINT jobs_idempotency_key DO NOTHING
             """))
         {
@@ -83,6 +84,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             insert.Parameters.Add(Text(job.Resource));
             insert.Parameters.Add(Time(job.CreatedAt));
             insert.Parameters.Add(Time(job.UpdatedAt));
+            insert.Parameters.Add(Text(job.TraceParent));
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 // The key names a job of this tenant; ON CONFLICT waited for its inserter to commit, so this sees it.
@@ -263,7 +265,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add((ReadJob(reader), reader.GetGuid(23)));
+                claimed.Add((ReadJob(reader), reader.GetGuid(24)));
             }
         }
 
@@ -672,7 +674,8 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
         reader.IsDBNull(18) ? null : reader.GetString(18),
         reader.IsDBNull(19) ? null : new JobProgress(reader.GetInt16(19), reader.IsDBNull(20) ? null : reader.GetString(20)),
         reader.IsDBNull(21) ? null : reader.GetString(21),
-        reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22));
+        reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22),
+        reader.IsDBNull(23) ? null : reader.GetString(23));
 
     private static string[] Checked(IReadOnlyList<JobState> sources, JobState to)
     {

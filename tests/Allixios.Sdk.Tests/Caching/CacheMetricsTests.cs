@@ -48,6 +48,9 @@ public sealed class CacheMetricsTests
         await test.Cache.GetOrCreateAsync("metrics:page", factory.RunAsync, options);
         await test.Cache.InvalidateKeyAsync("content:1");
 
+        // Hits are an observable counter: collected when asked for.
+        listener.RecordObservableInstruments();
+
         long Get(string name)
         {
             lock (recorded)

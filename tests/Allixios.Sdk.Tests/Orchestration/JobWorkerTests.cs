@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Allixios.Diagnostics;
 using Allixios.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +32,54 @@ public sealed class JobWorkerTests
         var history = await client.GetHistoryAsync(Tenant, job.Id);
         Assert.Equal([50, 100], history.Where(e => e.Progress is not null).Select(e => e.Progress!.Percent));
         Assert.StartsWith("test-host/", history.Single(e => e.From == JobState.Available && e.To == JobState.Running).Worker, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_run_is_traced_with_a_link_to_its_enqueue_and_measured_by_type_and_tenant()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AllixiosTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activities);
+        var measured = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == AllixiosTelemetry.Name && instrument.Name.StartsWith("allixios.jobs.", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, Tags(tags))));
+        meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, Tags(tags))));
+        meters.Start();
+        using var host = await StartAsync(b => b.AddJobHandler<WritingHandler>("trace.check", ArticleSchema));
+        var client = host.Services.GetRequiredService<JobClient>();
+
+        var job = (await client.EnqueueAsync(Tenant, new NewJob("trace.check", """{"topic":"traced","words":1}"""))).Job;
+        Assert.Equal(JobState.Succeeded, (await WaitUntilFinishedAsync(client, job.Id)).State);
+
+        // The run's span ends just after the job is marked succeeded.
+        Activity? run;
+        while ((run = stopped.FirstOrDefault(a => a.OperationName == "job.run" && Equals(a.GetTagItem("allixios.job.id"), job.Id))) is null)
+        {
+            await Task.Delay(20);
+        }
+
+        var enqueue = Assert.Single(stopped, a => a.OperationName == "job.enqueue" && Equals(a.GetTagItem("allixios.job.id"), job.Id));
+        Assert.Equal(enqueue.Id, job.TraceParent);
+        Assert.Contains(run.Links, l => l.Context.TraceId == enqueue.TraceId && l.Context.SpanId == enqueue.SpanId);
+        Assert.Equal(ActivityKind.Consumer, run.Kind);
+        bool Mine(Dictionary<string, object?> tags) => Equals(tags.GetValueOrDefault("job_type"), "trace.check") && Equals(tags.GetValueOrDefault("tenant"), Tenant);
+        Assert.Contains(measured, m => m.Instrument == "allixios.jobs.wait_time" && Mine(m.Tags) && m.Value >= 0);
+        Assert.Contains(measured, m => m.Instrument == "allixios.jobs.completed" && Mine(m.Tags) && Equals(m.Tags["outcome"], "succeeded") && m.Value == 1);
+        Assert.Contains(measured, m => m.Instrument == "allixios.jobs.run_time" && Mine(m.Tags));
     }
 
     [Fact(Timeout = 60_000)]
@@ -281,6 +332,17 @@ public sealed class JobWorkerTests
 
             await Task.Delay(20);
         }
+    }
+
+    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var all = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            all[tag.Key] = tag.Value;
+        }
+
+        return all;
     }
 
     public sealed record Article(string Topic, int Words);

@@ -107,6 +107,21 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_trace_context_of_the_enqueue_is_kept_on_the_job_and_handed_to_the_worker_that_leases_it()
+    {
+        const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var job = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}"))).Job with { Id = Guid.CreateVersion7(T0), TraceParent = TraceParent };
+        var untraced = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}"))).Job;
+
+        await Queue.EnqueueAsync(job);
+        var leased = await DequeueAsync("worker-1", max: 10);
+
+        Assert.Equal(TraceParent, (await Queue.GetAsync(TenantA, job.Id))!.TraceParent);
+        Assert.Equal(TraceParent, Assert.Single(leased, l => l.Job.Id == job.Id).Job.TraceParent);
+        Assert.Null(Assert.Single(leased, l => l.Job.Id == untraced.Id).Job.TraceParent);
+    }
+
+    [Fact]
     public async Task A_delayed_job_starts_scheduled_and_is_not_leased_before_its_time()
     {
         var job = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { Delay = TimeSpan.FromMinutes(5) })).Job;
