@@ -230,6 +230,16 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             filters.Append(" AND job_id < $5");
         }
 
+        if (query.Tag is null)
+        {
+            // The listing index (0004) holds each tenant's jobs newest first with state and type beside them, so walking
+            // it answers any state and type filter in order and stops after one page. The row-level-security filter,
+            // whose selectivity the planner cannot know, would otherwise make it read all the tenant's jobs and sort
+            // them (see DequeueAsync). A tag filter is better served by the tag index and a sort of its few matches.
+            await using var noSort = scope.CreateCommand("SET LOCAL enable_sort = off");
+            await noSort.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = scope.CreateCommand($"""
             SELECT {Columns} FROM jobs
             WHERE tenant_id = $1{filters}
