@@ -14,6 +14,25 @@ public interface IJobQueue
     /// </summary>
     ValueTask<EnqueuedJob> EnqueueAsync(Job job, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds one tenant's jobs at once, as <see cref="EnqueueAsync"/> adds each, and returns one result per job in the
+    /// same order: a job whose idempotency key names an existing job of the tenant (also one earlier in the batch) comes
+    /// back as that job, not created. Both queues write the batch in one step and wake workers once; the default, for
+    /// other implementations, enqueues the jobs one by one.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty batch, jobs of several tenants, or a job not in an initial state.</exception>
+    async ValueTask<IReadOnlyList<EnqueuedJob>> EnqueueBatchAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken = default)
+    {
+        JobBatches.Validate(jobs);
+        var enqueued = new List<EnqueuedJob>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            enqueued.Add(await EnqueueAsync(job, cancellationToken));
+        }
+
+        return enqueued;
+    }
+
     /// <summary>The job, or <see langword="null"/> when the tenant has no such job.</summary>
     ValueTask<Job?> GetAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
 

@@ -28,39 +28,43 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
     public ValueTask<EnqueuedJob> EnqueueAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!JobStateMachine.InitialStates.Contains(job.State))
-        {
-            throw new ArgumentException($"A new job starts scheduled or available, not {JobStates.ToName(job.State)}.", nameof(job));
-        }
-
+        JobBatches.Validate([job]);
         lock (_gate)
         {
-            if (job.IdempotencyKey is { } key && _idempotencyKeys.TryGetValue((job.TenantId, key), out var existing))
-            {
-                return ValueTask.FromResult(new EnqueuedJob(_jobs[existing].Job, Created: false));
-            }
-
-            if (_jobs.ContainsKey(job.Id))
-            {
-                throw new ArgumentException($"Job {job.Id} exists already.", nameof(job));
-            }
-
-            var entry = new Entry(job, ++_sequence);
-            Track(entry, add: true);
-            entry.History.Add(new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null));
-            _jobs.Add(job.Id, entry);
-            if (job.IdempotencyKey is { } newKey)
-            {
-                _idempotencyKeys.Add((job.TenantId, newKey), job.Id);
-            }
-
-            if (job.State == JobState.Available)
+            EnsureNew([job]);
+            var enqueued = Add(job);
+            if (enqueued.Created && job.State == JobState.Available)
             {
                 Signal();
             }
-        }
 
-        return ValueTask.FromResult(new EnqueuedJob(job, Created: true));
+            return ValueTask.FromResult(enqueued);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<EnqueuedJob>> EnqueueBatchAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken = default)
+    {
+        JobBatches.Validate(jobs);
+        lock (_gate)
+        {
+            // Checked for every job before any is added, so a bad batch adds nothing.
+            EnsureNew(jobs);
+            var enqueued = new EnqueuedJob[jobs.Count];
+            var available = false;
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                enqueued[i] = Add(jobs[i]);
+                available |= enqueued[i].Created && jobs[i].State == JobState.Available;
+            }
+
+            if (available)
+            {
+                Signal();
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<EnqueuedJob>>(enqueued);
+        }
     }
 
     /// <inheritdoc />
@@ -406,6 +410,38 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         await signal.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    // Called under the gate.
+    private void EnsureNew(IReadOnlyList<Job> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            if (_jobs.ContainsKey(job.Id) && !(job.IdempotencyKey is { } key && _idempotencyKeys.ContainsKey((job.TenantId, key))))
+            {
+                throw new ArgumentException($"Job {job.Id} exists already.", nameof(jobs));
+            }
+        }
+    }
+
+    // Called under the gate: adds the job, or returns the job its idempotency key names (also one added just before).
+    private EnqueuedJob Add(Job job)
+    {
+        if (job.IdempotencyKey is { } key && _idempotencyKeys.TryGetValue((job.TenantId, key), out var existing))
+        {
+            return new EnqueuedJob(_jobs[existing].Job, Created: false);
+        }
+
+        var entry = new Entry(job, ++_sequence);
+        Track(entry, add: true);
+        entry.History.Add(new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null));
+        _jobs.Add(job.Id, entry);
+        if (job.IdempotencyKey is { } newKey)
+        {
+            _idempotencyKeys.Add((job.TenantId, newKey), job.Id);
+        }
+
+        return new EnqueuedJob(job, Created: true);
     }
 
     internal static string LeaseExpiredError(Job job) =>

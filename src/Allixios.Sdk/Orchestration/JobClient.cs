@@ -54,12 +54,11 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
             }
         }
 
-        // The queue takes one job at a time; only a storage failure midway (not bad input) leaves part of a batch enqueued,
-        // and idempotency keys make sending the batch again safe.
-        var enqueued = new List<EnqueuedJob>(jobs.Count);
-        foreach (var job in jobs)
+        // One write for the batch: it is enqueued whole or (on a storage failure) not at all.
+        var enqueued = await queue.EnqueueBatchAsync(jobs, cancellationToken);
+        foreach (var group in enqueued.Where(e => e.Created).GroupBy(e => e.Job.Type, StringComparer.Ordinal))
         {
-            enqueued.Add(await AddAsync(job, cancellationToken));
+            AllixiosTelemetry.JobsEnqueued.Add(group.Count(), new KeyValuePair<string, object?>("job_type", group.Key));
         }
 
         return enqueued;

@@ -30,6 +30,11 @@ internal sealed partial class JobWorker(
 
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
 
+    // How long a backlogged worker waits for more free slots to lease them in one batch.
+    private static readonly TimeSpan BatchGatherWindow = TimeSpan.FromMilliseconds(2);
+
+    private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+
     private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>> _invokers = new();
 
     /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
@@ -56,42 +61,61 @@ internal sealed partial class JobWorker(
     private async Task WorkAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
     {
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        var running = new ConcurrentDictionary<Task, bool>();
+        // While the queue is backlogged, a dequeue per freed slot would cost a round trip per job: the worker waits briefly
+        // for a quarter of its slots to be free and leases them in one batch. The wait is bounded, so slots never idle
+        // long behind long-running jobs, and skipped when the last dequeue found less than it asked for (no backlog:
+        // a new job is leased at once).
+        var batchMinimum = Math.Max(1, settings.Concurrency / 4);
+        var backlogged = false;
+        var held = 0;
+        using var stopHeartbeats = new CancellationTokenSource();
+        var heartbeats = HeartbeatAsync(settings, stopHeartbeats.Token);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
-                var free = 1;
-                while (slots.Wait(0, CancellationToken.None))
+                held = 1 + TakeFree(slots);
+                if (backlogged && held < batchMinimum)
                 {
-                    free++;
+                    var gathering = time.GetTimestamp();
+                    while (held < batchMinimum)
+                    {
+                        var left = BatchGatherWindow - time.GetElapsedTime(gathering);
+                        if (left <= TimeSpan.Zero || !await slots.WaitAsync(left, stoppingToken))
+                        {
+                            break;
+                        }
+
+                        held += 1 + TakeFree(slots);
+                    }
                 }
 
                 IReadOnlyList<JobLease> leases;
                 try
                 {
-                    leases = await scheduler.DequeueAsync(WorkerId, free, settings.LeaseDuration, handled, stoppingToken);
+                    leases = await scheduler.DequeueAsync(WorkerId, held, settings.LeaseDuration, handled, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    slots.Release(free);
+                    slots.Release(held);
+                    held = 0;
                     LogWorkerError(e);
                     await Task.Delay(settings.PollInterval, time, stoppingToken);
                     continue;
                 }
 
-                if (free > leases.Count)
+                backlogged = leases.Count == held;
+                if (held > leases.Count)
                 {
-                    slots.Release(free - leases.Count);
+                    slots.Release(held - leases.Count);
                 }
 
+                held = 0;
                 foreach (var lease in leases)
                 {
-                    // Removed by a continuation, which runs after the add even when the task has already finished.
-                    var task = RunAndReleaseAsync(lease);
-                    running.TryAdd(task, true);
-                    _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    // Each job keeps its slot until it has finished; the drain below takes every slot back.
+                    _ = RunAndReleaseAsync(lease);
                 }
 
                 if (leases.Count == 0)
@@ -103,9 +127,20 @@ internal sealed partial class JobWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The host is stopping; the running jobs see the same token and hand their jobs back below.
+            if (held > 0)
+            {
+                slots.Release(held);
+            }
         }
 
-        await Task.WhenAll(running.Keys);
+        // Every running job holds a slot until it has recorded its outcome: holding them all means all have finished.
+        for (var i = 0; i < settings.Concurrency; i++)
+        {
+            await slots.WaitAsync(CancellationToken.None);
+        }
+
+        await stopHeartbeats.CancelAsync();
+        await heartbeats;
 
         async Task RunAndReleaseAsync(JobLease lease)
         {
@@ -125,6 +160,17 @@ internal sealed partial class JobWorker(
                 slots.Release();
             }
         }
+    }
+
+    private static int TakeFree(SemaphoreSlim slots)
+    {
+        var taken = 0;
+        while (slots.Wait(0, CancellationToken.None))
+        {
+            taken++;
+        }
+
+        return taken;
     }
 
     private async Task RunAsync(JobLease lease, OrchestrationOptions settings, CancellationToken stoppingToken)
@@ -161,15 +207,17 @@ internal sealed partial class JobWorker(
         }
 
         // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
-        // a deadline further away than the timeout can only be reached after the timeout fired.
+        // a deadline further away than the timeout can only be reached after the timeout fired. One token source per
+        // attempt, cancelled by whichever comes first: its time limit (the timeout or the deadline, whichever is nearer),
+        // the host stopping, or the heartbeat finding the lease lost; which one it was is read from the state after.
         var attemptTime = job.Timeout < MaxTimer ? job.Timeout : MaxTimer;
         var untilDeadline = job.Deadline is { } at ? at - time.GetUtcNow() : TimeSpan.MaxValue;
-        using var timeout = new CancellationTokenSource(attemptTime, time);
-        using var deadline = untilDeadline < attemptTime ? new CancellationTokenSource(untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero, time) : new CancellationTokenSource();
-        using var leaseLost = new CancellationTokenSource();
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token, deadline.Token, leaseLost.Token);
-        using var stopHeartbeat = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(lease, settings, leaseLost, stopHeartbeat.Token);
+        var byDeadline = untilDeadline < attemptTime;
+        var limit = byDeadline ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero) : attemptTime;
+        using var attempt = new CancellationTokenSource(limit, time);
+        using var stopping = stoppingToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt);
+        var running = new RunningJob(lease, attempt);
+        _running[lease.Token] = running;
         Exception? failure = null;
         try
         {
@@ -183,11 +231,10 @@ internal sealed partial class JobWorker(
         }
         finally
         {
-            await stopHeartbeat.CancelAsync();
-            await heartbeat;
+            _running.TryRemove(lease.Token, out _);
         }
 
-        if (leaseLost.IsCancellationRequested)
+        if (running.LeaseLost)
         {
             LogLeaseLost(job.Id, job.Type);
             Record(job, "lease_lost", started);
@@ -207,7 +254,8 @@ internal sealed partial class JobWorker(
             return;
         }
 
-        if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !timeout.IsCancellationRequested && !deadline.IsCancellationRequested)
+        var expired = attempt.IsCancellationRequested && time.GetElapsedTime(started) >= limit;
+        if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !expired)
         {
             // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
             var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
@@ -218,8 +266,8 @@ internal sealed partial class JobWorker(
         var now = time.GetUtcNow();
         var (message, retryAt) = failure switch
         {
-            OperationCanceledException when deadline.IsCancellationRequested => ($"The job's deadline {job.Deadline:O} passed while it ran.", (DateTimeOffset?)null),
-            OperationCanceledException when timeout.IsCancellationRequested => ($"The attempt timed out after {job.Timeout}.", now + Backoff(job.Attempt, settings)),
+            OperationCanceledException when expired && byDeadline => ($"The job's deadline {job.Deadline:O} passed while it ran.", (DateTimeOffset?)null),
+            OperationCanceledException when expired => ($"The attempt timed out after {job.Timeout}.", now + Backoff(job.Attempt, settings)),
             PayloadException e => (e.Message, null),
             _ => ($"{failure.GetType().Name}: {failure.Message}", now + Backoff(job.Attempt, settings)),
         };
@@ -228,8 +276,8 @@ internal sealed partial class JobWorker(
             job,
             failure switch
             {
-                OperationCanceledException when deadline.IsCancellationRequested => "deadline",
-                OperationCanceledException when timeout.IsCancellationRequested => "timeout",
+                OperationCanceledException when expired && byDeadline => "deadline",
+                OperationCanceledException when expired => "timeout",
                 PayloadException => "payload",
                 _ => failure.GetType().Name,
             },
@@ -264,29 +312,42 @@ internal sealed partial class JobWorker(
             new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)),
             new KeyValuePair<string, object?>("failure", failure));
 
-    private async Task HeartbeatAsync(JobLease lease, OrchestrationOptions settings, CancellationTokenSource leaseLost, CancellationToken stop)
+    // One loop renews every running job's lease, instead of a timer and a task per job.
+    private async Task HeartbeatAsync(OrchestrationOptions settings, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(settings.HeartbeatInterval, time, stop);
-                if (!await queue.HeartbeatAsync(lease, settings.LeaseDuration, stop))
-                {
-                    // Cancelled by a user, or rescued after a stall: stop the handler; its result would be discarded anyway.
-                    await leaseLost.CancelAsync();
-                    return;
-                }
+                await Task.WhenAll(_running.Values.Select(r => RenewAsync(r, settings, stop)));
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+        }
+    }
+
+    private async Task RenewAsync(RunningJob running, OrchestrationOptions settings, CancellationToken stop)
+    {
+        try
+        {
+            if (!await queue.HeartbeatAsync(running.Lease, settings.LeaseDuration, stop))
             {
-                // A missed heartbeat is not fatal: the lease outlasts a few, and the next one may get through.
-                LogWorkerError(e);
+                // Cancelled by a user, or rescued after a stall: stop the handler; its result would be discarded anyway.
+                running.LeaseLost = true;
+                await running.Attempt.CancelAsync();
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job finished while its lease was being renewed.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A missed heartbeat is not fatal: the lease outlasts a few, and the next one may get through.
+            LogWorkerError(e);
         }
     }
 
@@ -369,6 +430,16 @@ internal sealed partial class JobWorker(
 
     [LoggerMessage(EventId = 2004, EventName = "JobMaintenance", Level = LogLevel.Information, Message = "Rescued {Rescued} jobs with expired leases and deleted {Deleted} finished jobs past retention.")]
     private partial void LogMaintenance(int rescued, int deleted);
+
+    // A job running here: what the heartbeat loop renews, and how it stops the handler when the lease is lost.
+    private sealed class RunningJob(JobLease lease, CancellationTokenSource attempt)
+    {
+        public JobLease Lease { get; } = lease;
+
+        public CancellationTokenSource Attempt { get; } = attempt;
+
+        public volatile bool LeaseLost;
+    }
 
     // A payload the handler's type cannot read will not read better on a retry: it dead-letters at once.
     private sealed class PayloadException(string message, Exception inner) : Exception(message, inner);

@@ -89,6 +89,24 @@ public sealed class JobsApiTests(JobsRuntimeFixture fixture) : IClassFixture<Job
     }
 
     [Fact]
+    public async Task A_batch_returns_the_job_a_taken_idempotency_key_names_and_creates_the_rest_once()
+    {
+        var (_, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");
+        var first = await PostAsync("/v1/jobs", """{"type":"content.generate","payload":{"topic":"a"},"idempotencyKey":"brief-1"}""", key);
+
+        var batch = await PostAsync(
+            "/v1/jobs:batchEnqueue",
+            """{"jobs":[{"type":"content.generate","payload":{"topic":"b"},"idempotencyKey":"brief-1"},{"type":"content.generate","payload":{"topic":"c"},"idempotencyKey":"brief-2"},{"type":"content.generate","payload":{"topic":"d"},"idempotencyKey":"brief-2"}]}""",
+            key);
+
+        var results = batch.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([false, true, false], results.Select(r => r.TryGetProperty("created", out var c) && c.GetBoolean()));
+        Assert.Equal(first.GetProperty("job").GetProperty("jobId").GetString(), results[0].GetProperty("job").GetProperty("jobId").GetString());
+        Assert.Equal(results[1].GetProperty("job").GetProperty("jobId").GetString(), results[2].GetProperty("job").GetProperty("jobId").GetString());
+        Assert.Equal(2, (await GetAsync("/v1/jobs", key)).GetProperty("jobs").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Jobs_are_listed_newest_first_by_state_type_and_tag_a_page_at_a_time_and_counted_in_the_stats()
     {
         var (tenant, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");

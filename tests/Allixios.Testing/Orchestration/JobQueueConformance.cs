@@ -826,6 +826,126 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_reads_back_job_by_job_with_everything_each_was_given_and_its_creation_in_its_history()
+    {
+        var deadline = T0.AddHours(3);
+        var batch = await Client.EnqueueBatchAsync(TenantA, [
+            new NewJob(Generate, """{"topic":"spring","words":300}""") { Priority = 7, Deadline = deadline, MaxAttempts = 3, Tags = ["blog", "en"], EstimatedCost = 0.25m, Resource = "openai" },
+            new NewJob(Noop, "{}") { Delay = TimeSpan.FromMinutes(5), Timeout = TimeSpan.FromMinutes(2) },
+            new NewJob(Noop, """{"n":3}""") { IdempotencyKey = "third" },
+        ]);
+
+        Assert.All(batch, e => Assert.True(e.Created));
+        Assert.Equal([JobState.Available, JobState.Scheduled, JobState.Available], batch.Select(e => e.Job.State));
+        foreach (var enqueued in batch)
+        {
+            AssertSameJob(enqueued.Job, (await Client.GetAsync(TenantA, enqueued.Job.Id))!);
+            var created = Assert.Single(await Client.GetHistoryAsync(TenantA, enqueued.Job.Id));
+            Assert.Equal((null, enqueued.Job.State, 0, T0), (created.From, created.To, created.Attempt, created.At));
+        }
+
+        Assert.Equal(["blog", "en"], (await Client.GetAsync(TenantA, batch[0].Job.Id)).Tags);
+        Assert.Equal(0.25m, (await Client.GetAsync(TenantA, batch[0].Job.Id)).EstimatedCost);
+    }
+
+    [Fact]
+    public async Task A_batch_honours_idempotency_keys_row_by_row_against_earlier_jobs_and_within_the_batch()
+    {
+        var earlier = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, """{"first":true}""") { IdempotencyKey = "brief-1" })).Job;
+
+        var batch = await Client.EnqueueBatchAsync(TenantA, [
+            new NewJob(Noop, """{"again":true}""") { IdempotencyKey = "brief-1" },
+            new NewJob(Noop, "{}") { IdempotencyKey = "brief-2" },
+            new NewJob(Noop, "{}"),
+            new NewJob(Noop, """{"duplicate":true}""") { IdempotencyKey = "brief-2" },
+        ]);
+
+        Assert.Equal([false, true, true, false], batch.Select(e => e.Created));
+        AssertSameJob(earlier, batch[0].Job);
+        Assert.Equal(batch[1].Job.Id, batch[3].Job.Id);
+        Assert.Equal("{}", batch[3].Job.Payload.Replace(" ", string.Empty, StringComparison.Ordinal));
+        Assert.Equal(3, (await Client.ListAsync(new JobQuery(TenantA))).Count);
+        var other = await Client.EnqueueBatchAsync(TenantB, [new NewJob(Noop, "{}") { IdempotencyKey = "brief-1" }]);
+        Assert.True(Assert.Single(other).Created);
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_job_of_an_unknown_type_names_its_index_and_enqueues_nothing()
+    {
+        var error = await Assert.ThrowsAsync<AllixiosException>(async () => await Client.EnqueueBatchAsync(TenantA, [
+            new NewJob(Noop, "{}"),
+            new NewJob(Noop, "{}"),
+            new NewJob("content.missing", "{}"),
+        ]));
+
+        Assert.Equal("unknown_job_type", error.Reason);
+        Assert.StartsWith("jobs[2]: ", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Client.ListAsync(new JobQuery(TenantA)));
+        await Assert.ThrowsAsync<AllixiosException>(async () => await Client.EnqueueBatchAsync(TenantA, []));
+    }
+
+    [Fact]
+    public async Task The_queue_rejects_a_batch_that_mixes_tenants_and_writes_none_of_it()
+    {
+        var a = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}"))).Job;
+        var fresh = a with { Id = Guid.CreateVersion7(T0), IdempotencyKey = null };
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Queue.EnqueueBatchAsync([fresh, fresh with { Id = Guid.NewGuid(), TenantId = TenantB }]));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Queue.EnqueueBatchAsync([fresh, fresh]));
+
+        Assert.Single(await Client.ListAsync(new JobQuery(TenantA)));
+        Assert.Empty(await Client.ListAsync(new JobQuery(TenantB)));
+    }
+
+    [Fact]
+    public async Task Many_completions_at_once_each_succeed_once_and_a_stale_lease_among_them_changes_nothing()
+    {
+        await Client.EnqueueBatchAsync(TenantA, [.. Enumerable.Range(0, 40).Select(i => new NewJob(Noop, "{}"))]);
+        var leases = await DequeueAsync("worker-1", max: 40);
+        Assert.Equal(40, leases.Count);
+        // The first lease's job is cancelled, and so no longer held, before the burst of completions.
+        await Client.CancelAsync(TenantA, leases[0].Job.Id);
+
+        var results = await Task.WhenAll(leases.Select(l => Queue.CompleteAsync(l).AsTask()));
+        var again = await Task.WhenAll(leases.Take(5).Select(l => Queue.CompleteAsync(l).AsTask()));
+
+        Assert.False(results[0]);
+        Assert.All(results.Skip(1), Assert.True);
+        Assert.All(again, Assert.False);
+        Assert.Equal(JobState.Cancelled, (await Client.GetAsync(TenantA, leases[0].Job.Id)).State);
+        foreach (var lease in leases.Skip(1))
+        {
+            Assert.Equal(JobState.Succeeded, (await Client.GetAsync(TenantA, lease.Job.Id)).State);
+            var history = await Client.GetHistoryAsync(TenantA, lease.Job.Id);
+            Assert.Single(history, e => e.To == JobState.Succeeded && e.Worker == "worker-1");
+        }
+    }
+
+    [Fact]
+    public async Task Listing_filters_by_state_type_and_tag_together_newest_first_a_page_at_a_time()
+    {
+        var jobs = new List<Job>();
+        for (var i = 0; i < 6; i++)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(1));
+            jobs.Add((await Client.EnqueueAsync(TenantA, new NewJob(i % 2 == 0 ? Noop : Generate, i % 2 == 0 ? "{}" : """{"topic":"t"}""") { Tags = i < 4 ? ["hot"] : [] })).Job);
+        }
+
+        await Client.CancelAsync(TenantA, jobs[0].Id);
+        await Client.EnqueueAsync(TenantB, new NewJob(Noop, "{}") { Tags = ["hot"] });
+
+        var hotNoop = await Client.ListAsync(new JobQuery(TenantA) { Type = Noop, Tag = "hot" });
+        var availableHot = await Client.ListAsync(new JobQuery(TenantA) { State = JobState.Available, Tag = "hot" });
+        var availableNoop = await Client.ListAsync(new JobQuery(TenantA) { State = JobState.Available, Type = Noop, Limit = 1 });
+        var next = await Client.ListAsync(new JobQuery(TenantA) { State = JobState.Available, Type = Noop, Limit = 1, Before = availableNoop[0].Id });
+
+        Assert.Equal([jobs[2].Id, jobs[0].Id], hotNoop.Select(j => j.Id));
+        Assert.Equal([jobs[3].Id, jobs[2].Id, jobs[1].Id], availableHot.Select(j => j.Id));
+        Assert.Equal([jobs[4].Id], availableNoop.Select(j => j.Id));
+        Assert.Equal([jobs[2].Id], next.Select(j => j.Id));
+    }
+
+    [Fact]
     public async Task Watching_a_job_yields_it_now_and_again_when_it_changes_and_ends_when_it_finishes()
     {
         var job = await EnqueueAsync();
