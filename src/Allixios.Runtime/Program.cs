@@ -119,6 +119,7 @@ app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
+app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
