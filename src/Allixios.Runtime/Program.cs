@@ -125,6 +125,7 @@ app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
 app.MapGrpcService<SearchService>();
+app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();

@@ -109,7 +109,7 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
         return caller;
     }
 
-    private static (List<ChatMessage> Messages, ChatOptions Options) ToChat(CompleteRequest request, Caller caller)
+    internal static (List<ChatMessage> Messages, ChatOptions Options) ToChat(CompleteRequest request, Caller caller)
     {
         var messages = new List<ChatMessage>(request.Messages.Count);
         foreach (var turn in request.Messages)
@@ -144,17 +144,22 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
         }
         catch (AiProviderException e)
         {
-            var (code, reason) = e.Kind switch
-            {
-                AiFailureKind.RateLimited => (StatusCode.ResourceExhausted, "ai_provider_rate_limited"),
-                AiFailureKind.StreamInterrupted => (StatusCode.Unavailable, "ai_stream_interrupted"),
-                _ => (StatusCode.Unavailable, "ai_provider_unavailable"),
-            };
-            throw ErrorMapping.WithReason(new Status(code, e.Message), context.GetHttpContext(), reason);
+            throw ToRpcException(e, context.GetHttpContext());
         }
     }
 
-    private static AiUsage? ToUsage(AiUsageReport? report) => report is null ? null : new AiUsage
+    internal static RpcException ToRpcException(AiProviderException error, HttpContext http)
+    {
+        var (code, reason) = error.Kind switch
+        {
+            AiFailureKind.RateLimited => (StatusCode.ResourceExhausted, "ai_provider_rate_limited"),
+            AiFailureKind.StreamInterrupted => (StatusCode.Unavailable, "ai_stream_interrupted"),
+            _ => (StatusCode.Unavailable, "ai_provider_unavailable"),
+        };
+        return ErrorMapping.WithReason(new Status(code, error.Message), http, reason);
+    }
+
+    internal static AiUsage? ToUsage(AiUsageReport? report) => report is null ? null : new AiUsage
     {
         Deployment = report.DeploymentId,
         Provider = report.ProviderName,

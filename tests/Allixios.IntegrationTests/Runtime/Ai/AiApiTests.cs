@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Allixios.Runtime.Contracts.V1;
 using Grpc.Core;
 using Xunit;
@@ -49,6 +50,36 @@ public sealed class AiApiTests(AiRuntimeFixture fixture) : IClassFixture<AiRunti
         Assert.Equal(2, usage.OutputTokens);
         Assert.False(usage.Estimated);
         Assert.Single(chunks, c => c.Usage is not null);
+    }
+
+    [Fact]
+    public async Task A_streamed_completion_over_server_sent_events_sends_data_lines_then_the_usage()
+    {
+        var key = await NewTenantKeyAsync("ai:write");
+
+        using var response = await Runtime.SendAsync(HttpMethod.Post, "/v1/ai/completions:sse", """{"messages":[{"role":"user","content":"Hi"}]}""", key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var chunks = (await response.Content.ReadAsStringAsync())
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement)
+            .ToList();
+        Assert.Equal("Hello stream", string.Concat(chunks.Select(c => c.GetProperty("text").GetString())));
+        Assert.Equal("gpt", chunks[^1].GetProperty("usage").GetProperty("deployment").GetString());
+        Assert.Equal(2, int.Parse(chunks[^1].GetProperty("usage").GetProperty("outputTokens").GetString()!, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_server_sent_events_completion_that_cannot_start_is_still_a_problem_answer()
+    {
+        var key = await NewTenantKeyAsync("ai:write");
+
+        using var unknown = await Runtime.SendAsync(HttpMethod.Post, "/v1/ai/completions:sse", """{"messages":[{"role":"user","content":"Hi"}],"model":"gpt-17"}""", key);
+        using var failing = await Runtime.SendAsync(HttpMethod.Post, "/v1/ai/completions:sse", """{"messages":[{"role":"user","content":"everything-fails"}]}""", key);
+
+        Assert.Equal("unknown_model", (await Problem.ReadAsync(unknown, HttpStatusCode.BadRequest)).Reason);
+        Assert.Equal("ai_provider_unavailable", (await Problem.ReadAsync(failing, HttpStatusCode.ServiceUnavailable)).Reason);
     }
 
     [Fact]
