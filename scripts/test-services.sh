@@ -15,7 +15,8 @@
 #   ALLIXIOS_REDIS_PORT    Redis port (default 56379)
 #
 # After `start`, `source <services dir>/env` exports ALLIXIOS_TEST_POSTGRES (an Npgsql
-# connection string) and ALLIXIOS_TEST_REDIS (host:port).
+# connection string) and ALLIXIOS_TEST_REDIS (host:port), plus ALLIXIOS_TEST_POSTGRES_DATA and ALLIXIOS_TEST_PG_CTL
+# (the cluster's data folder and its pg_ctl, run as the postgres user) for the test that restarts the server under load.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -406,6 +407,8 @@ write_env() {
   cat >"$env_file" <<EOF
 export ALLIXIOS_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password;Database=postgres'
 export ALLIXIOS_TEST_REDIS='127.0.0.1:$redis_port'
+export ALLIXIOS_TEST_POSTGRES_DATA='$pg_data'
+export ALLIXIOS_TEST_PG_CTL='$pg_bin/pg_ctl'
 EOF
   say "env written to $env_file:"
   sed 's/^/[services]   /' "$env_file"
