@@ -36,6 +36,7 @@ public static partial class AllixiosOrchestrationBuilderExtensions
         services.TryAddSingleton<FairScheduler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());
+        AddCron(services);
         return builder;
     }
 
