@@ -76,7 +76,7 @@ internal static class WorkflowPlan
             if (state[i] == 1)
             {
                 var cycle = path.Skip(path.IndexOf(i)).Append(i).Select(s => steps[s].Name);
-                throw Invalid($"The workflow's dependencies form a cycle, so none of its steps could ever run: {string.Join(" -> ", cycle)}. Remove one of these dependencies.");
+                throw Invalid($"The workflow's dependencies form a cycle, so none of its steps could ever run: {string.Join(" -> ", cycle)} (each step waits for the next). Remove one of these dependencies.");
             }
 
             state[i] = 1;
