@@ -3,8 +3,8 @@ using NpgsqlTypes;
 
 namespace Allixios.Orchestration;
 
-// Workflows on PostgreSQL: the job_dependencies table (migration 0006) says which job waits for which. A job that
-// finished for good settles its waiting dependents in the same transaction (SettleDependentsAsync is the queue's one
+// Workflows on PostgreSQL: the job_dependencies table (migration 0006) holds the edges still unresolved: which waiting
+// job waits for which job. A job that finished for good settles its waiting dependents in the same transaction (SettleDependentsAsync is the queue's one
 // hook into completion, cancellation and rescue), so a dependent is released or cancelled exactly when its dependency's
 // outcome commits.
 public sealed partial class PostgresJobQueue
@@ -63,55 +63,66 @@ public sealed partial class PostgresJobQueue
         return [.. jobs.Select(j => j with { CreatedAt = Round(j.CreatedAt), UpdatedAt = Round(j.UpdatedAt), RunAt = Round(j.RunAt), Deadline = j.Deadline is { } d ? Round(d) : null })];
     }
 
-    // Runs in the transaction that finished the jobs. Their waiting dependents are locked first, in id order (so two
-    // settlements never deadlock), and only then checked in a fresh statement: under READ COMMITTED that statement sees
-    // every dependency whose outcome committed before the lock was granted. So when the last two dependencies of a job
-    // succeed at the same time, the second to take the lock sees the first and releases the job; neither misses it.
+    // Runs in the transaction that finished the jobs. The edges of a finished job are resolved either way, so they are
+    // deleted: the table only ever holds what still waits, and a waiting job is ready once it has no edge left. Its
+    // waiting dependents are then locked, in id order (so two settlements never deadlock), and only then checked in a
+    // fresh statement: under READ COMMITTED that statement sees every edge deletion that committed before the lock was
+    // granted. So when the last two dependencies of a job succeed at the same time, the second to take the lock sees the
+    // first's deletion and releases the job; neither misses it.
     private static async Task SettleDependentsAsync(PostgresScope scope, IReadOnlyList<Guid> finished, JobState outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var frontier = finished.ToArray();
         while (frontier.Length > 0)
         {
-            Guid[] dependents;
-            await using (var lockWaiting = scope.CreateCommand("""
-                SELECT j.job_id FROM jobs j
-                WHERE j.state = 'waiting' AND j.job_id IN (SELECT job_id FROM job_dependencies WHERE depends_on = ANY($1))
-                ORDER BY j.job_id FOR UPDATE
+            List<(Guid JobId, Guid Cause)> resolved = [];
+            await using (var delete = scope.CreateCommand("""
+                DELETE FROM job_dependencies WHERE depends_on = ANY($1) OR job_id = ANY($1)
+                RETURNING job_id, depends_on, depends_on = ANY($1)
                 """))
             {
-                lockWaiting.Parameters.Add(new() { Value = frontier });
-                dependents = [.. (await ReadIdsAsync(lockWaiting, cancellationToken))];
+                delete.Parameters.Add(new() { Value = frontier });
+                await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (reader.GetBoolean(2))
+                    {
+                        resolved.Add((reader.GetGuid(0), reader.GetGuid(1)));
+                    }
+                }
             }
 
-            if (dependents.Length == 0)
+            if (resolved.Count == 0)
             {
                 return;
+            }
+
+            Guid[] waiting;
+            await using (var lockWaiting = scope.CreateCommand("SELECT job_id FROM jobs WHERE job_id = ANY($1) AND state = 'waiting' ORDER BY job_id FOR UPDATE"))
+            {
+                lockWaiting.Parameters.Add(new() { Value = resolved.Select(r => r.JobId).Distinct().ToArray() });
+                waiting = [.. await ReadIdsAsync(lockWaiting, cancellationToken)];
             }
 
             if (outcome == JobState.Succeeded)
             {
-                await ReleaseReadyAsync(scope, dependents, now, cancellationToken);
+                await ReleaseReadyAsync(scope, waiting, now, cancellationToken);
                 return;
             }
 
             // A cancelled dependent cancels its own dependents in the next round, and so on down the workflow.
-            frontier = await CancelDependentsAsync(scope, frontier, dependents, now, cancellationToken);
+            var causes = resolved.Where(r => waiting.Contains(r.JobId)).GroupBy(r => r.JobId).Select(g => (JobId: g.Key, Cause: g.Min(r => r.Cause))).ToList();
+            frontier = await CancelDependentsAsync(scope, causes, now, cancellationToken);
         }
     }
 
-    private static async Task ReleaseReadyAsync(PostgresScope scope, Guid[] dependents, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task ReleaseReadyAsync(PostgresScope scope, Guid[] waiting, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Available);
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Scheduled);
-        // A dependency missing from the table was deleted after its retention; only a succeeded one can have been, as a
-        // failed one cancels its dependents, so a missing row counts as succeeded (its edge went with it, by cascade).
         await using var release = scope.CreateCommand($"""
             WITH released AS (
                 UPDATE jobs j SET state = CASE WHEN j.run_at > $2 THEN 'scheduled' ELSE 'available' END, updated_at = $2
-                WHERE j.job_id = ANY($1) AND j.state = 'waiting'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM job_dependencies d JOIN jobs p ON p.job_id = d.depends_on
-                      WHERE d.job_id = j.job_id AND p.state <> 'succeeded')
+                WHERE j.job_id = ANY($1) AND j.state = 'waiting' AND NOT EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.job_id)
                 RETURNING j.job_id, j.tenant_id, j.state, j.attempt
             ), recorded AS (
                 INSERT INTO job_events ({EventColumns})
@@ -119,7 +130,7 @@ public sealed partial class PostgresJobQueue
             )
             SELECT count(*) FILTER (WHERE state = 'available') FROM released
             """);
-        release.Parameters.Add(new() { Value = dependents });
+        release.Parameters.Add(new() { Value = waiting });
         release.Parameters.Add(Time(now));
         if ((long)(await release.ExecuteScalarAsync(cancellationToken))! > 0)
         {
@@ -127,20 +138,16 @@ public sealed partial class PostgresJobQueue
         }
     }
 
-    private static async Task<Guid[]> CancelDependentsAsync(PostgresScope scope, Guid[] causes, Guid[] dependents, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<Guid[]> CancelDependentsAsync(PostgresScope scope, List<(Guid JobId, Guid Cause)> causes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Cancelled);
         // The reason names the dependency that failed; the wording is JobDependencies.CancelReason's.
         await using var cancel = scope.CreateCommand($"""
-            WITH cause AS (
-                SELECT DISTINCT ON (d.job_id) d.job_id, p.job_id AS cause_id, p.job_type AS cause_type, p.state AS cause_state
-                FROM job_dependencies d JOIN jobs p ON p.job_id = d.depends_on
-                WHERE d.job_id = ANY($1) AND d.depends_on = ANY($2)
-                ORDER BY d.job_id, p.job_id
-            ), cancelled AS (
+            WITH cancelled AS (
                 UPDATE jobs j SET state = 'cancelled', finished_at = $3, updated_at = $3,
-                    last_error = format('Cancelled because dependency %s (%s) was %s.', c.cause_id, c.cause_type, replace(c.cause_state, '_', '-'))
-                FROM cause c WHERE j.job_id = c.job_id AND j.state = 'waiting'
+                    last_error = format('Cancelled because dependency %s (%s) was %s.', p.job_id, p.job_type, replace(p.state, '_', '-'))
+                FROM unnest($1::uuid[], $2::uuid[]) AS c (job_id, cause) JOIN jobs p ON p.job_id = c.cause
+                WHERE j.job_id = c.job_id AND j.state = 'waiting'
                 RETURNING j.job_id, j.tenant_id, j.attempt, j.last_error
             ), recorded AS (
                 INSERT INTO job_events ({EventColumns})
@@ -148,8 +155,8 @@ public sealed partial class PostgresJobQueue
             )
             SELECT job_id FROM cancelled
             """);
-        cancel.Parameters.Add(new() { Value = dependents });
-        cancel.Parameters.Add(new() { Value = causes });
+        cancel.Parameters.Add(new() { Value = causes.Select(c => c.JobId).ToArray() });
+        cancel.Parameters.Add(new() { Value = causes.Select(c => c.Cause).ToArray() });
         cancel.Parameters.Add(Time(now));
         return [.. await ReadIdsAsync(cancel, cancellationToken)];
     }

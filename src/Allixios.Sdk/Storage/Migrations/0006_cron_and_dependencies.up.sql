@@ -1,8 +1,10 @@
 -- Cron schedules and job dependencies (workflows).
 --
 -- A workflow step that depends on other jobs is 'waiting' until they all succeeded (then scheduled or available), or
--- until one of them is dead-lettered or cancelled (then cancelled, with a reason naming it). job_dependencies holds the
--- edges; both ends cascade on delete, so deleting finished jobs after their retention takes their edges along.
+-- until one of them is dead-lettered or cancelled (then cancelled, with a reason naming it). job_dependencies holds only
+-- the edges still unresolved: a job's finish deletes its edges in the same transaction, so the table stays as small as
+-- the set of waiting steps and a step is ready when no edge of it is left. It has no foreign keys for that reason (an
+-- edge never outlives its jobs' finish), which also keeps deleting finished jobs free of cascade lookups.
 -- A cron schedule enqueues a job from its template at each fire time of its cron expression in its time zone;
 -- next_fire_at is what the schedulers of every replica compare-and-set, and each fire's job carries an idempotency key
 -- made of the schedule id and the fire time, so a fire time is enqueued exactly once.
@@ -13,8 +15,8 @@ ALTER TABLE jobs ADD CONSTRAINT jobs_state_check
 
 CREATE TABLE job_dependencies (
     tenant_id   text NOT NULL,
-    job_id      uuid NOT NULL REFERENCES jobs (job_id) ON DELETE CASCADE,
-    depends_on  uuid NOT NULL REFERENCES jobs (job_id) ON DELETE CASCADE,
+    job_id      uuid NOT NULL,
+    depends_on  uuid NOT NULL,
     PRIMARY KEY (job_id, depends_on)
 );
 
