@@ -45,6 +45,7 @@ allixios.AddCaching(o => builder.Configuration.GetSection(AllixiosCacheOptions.S
 // yet), so it only does maintenance; job types declared in configuration wait for an external worker.
 allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
+builder.Services.AddOptions<Allixios.Orchestration.CronOptions>().BindConfiguration(Allixios.Orchestration.CronOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
@@ -115,6 +116,7 @@ app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
+app.MapGrpcService<CronSchedulesService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
