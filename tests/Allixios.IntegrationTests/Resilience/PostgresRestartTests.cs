@@ -21,9 +21,10 @@ public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITes
         const int Jobs = 300;
         var dataFolder = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES_DATA");
         var pgCtl = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_PG_CTL");
+        var log = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES_LOG");
         Assert.False(
-            string.IsNullOrEmpty(dataFolder) || string.IsNullOrEmpty(pgCtl),
-            "Set ALLIXIOS_TEST_POSTGRES_DATA and ALLIXIOS_TEST_PG_CTL: `source <services dir>/env` after scripts/test-services.sh start writes them.");
+            string.IsNullOrEmpty(dataFolder) || string.IsNullOrEmpty(pgCtl) || string.IsNullOrEmpty(log),
+            "Set ALLIXIOS_TEST_POSTGRES_DATA, ALLIXIOS_TEST_PG_CTL and ALLIXIOS_TEST_POSTGRES_LOG: `source <services dir>/env` after scripts/test-services.sh start writes them.");
 
         await ResilienceDatabase.ResetAsync(database.DataSource);
         // The enqueuer has its own pool, as a separate client process would.
@@ -41,7 +42,7 @@ public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITes
             {
                 if (i == Jobs / 3)
                 {
-                    Restart(dataFolder!, pgCtl!);
+                    Restart(dataFolder!, pgCtl!, log!);
                     restarted = true;
                 }
 
@@ -94,20 +95,24 @@ public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITes
         }
     }
 
-    private void Restart(string dataFolder, string pgCtl)
+    private void Restart(string dataFolder, string pgCtl, string log)
     {
-        // The cluster belongs to the postgres user; the tests run as root, as the services script does.
+        // The cluster belongs to the postgres user; the tests run as root, as the services script does. The restarted
+        // server writes to its log file (-l), not to pg_ctl's output, which would otherwise stay open as long as it runs.
         var start = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-u", "postgres", "--", pgCtl, "restart", "-D", dataFolder, "-m", "fast", "-w", "-t", "60" })
+        foreach (var argument in new[] { "-u", "postgres", "--", pgCtl, "restart", "-D", dataFolder, "-l", log, "-m", "fast", "-w", "-t", "60" })
         {
             start.ArgumentList.Add(argument);
         }
 
+        var printed = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        output.WriteLine($"pg_ctl restart: exit {process.ExitCode}\n{stdout.Result}{stderr}");
-        Assert.True(process.ExitCode == 0, $"pg_ctl restart failed ({process.ExitCode}): {stderr}");
+        process.OutputDataReceived += (_, e) => printed.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => printed.Enqueue(e.Data ?? string.Empty);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExit(TimeSpan.FromSeconds(90));
+        output.WriteLine($"pg_ctl restart: {(exited ? $"exit {process.ExitCode}" : "still running after 90 s")}\n{string.Join("\n", printed)}");
+        Assert.True(exited && process.ExitCode == 0, $"pg_ctl restart failed: {string.Join("\n", printed)}");
     }
 }
