@@ -15,7 +15,7 @@ namespace Allixios.IntegrationTests.Resilience;
 [Collection(ResilienceGroup.Name)]
 public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITestOutputHelper output) : IClassFixture<MigratedPostgresDatabase>
 {
-    [Fact(Timeout = 240_000)]
+    [Fact(Timeout = 360_000)]
     public async Task Workers_reconnect_by_themselves_after_a_server_restart_under_load_and_no_acknowledged_job_is_lost()
     {
         const int Jobs = 300;
@@ -31,9 +31,19 @@ public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITes
         await using var enqueuerSource = database.Database.CreateDataSource();
         await using var queue = new PostgresJobQueue(enqueuerSource, TimeProvider.System);
         var client = ResilienceDatabase.Client(queue);
+        var startDeadline = DateTime.UtcNow.AddSeconds(120);
         var workers = Enumerable.Range(0, 2).Select(i => TestWorkerProcess.Start(database.Database.ConnectionString, $"restart-worker-{i}", concurrency: 4)).ToList();
         try
         {
+            // The restart is meant for running workers, not for processes still in their start-up migrations (on a loaded
+            // machine a start takes seconds): wait until both say they started.
+            while (!workers.All(w => w.HasStarted))
+            {
+                Assert.True(DateTime.UtcNow < startDeadline, "The workers did not start. Worker output:\n" + string.Join("\n---\n", workers.Select(w => w.Output)));
+                Assert.DoesNotContain(workers, w => w.HasExited);
+                await Task.Delay(100);
+            }
+
             var acknowledged = new List<Guid>();
             var failedAttempts = 0;
             var restarted = false;

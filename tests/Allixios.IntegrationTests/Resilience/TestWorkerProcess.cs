@@ -19,6 +19,9 @@ public sealed class TestWorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Whether its host said it started (past its start-up migrations).</summary>
+    public bool HasStarted { get; private set; }
+
     /// <summary>The last of what it printed, for failure messages.</summary>
     public string Output
     {
@@ -83,6 +86,7 @@ public sealed class TestWorkerProcess : IDisposable
         lock (_gate)
         {
             _output.AppendLine(line);
+            HasStarted |= line.Contains("Application started", StringComparison.Ordinal);
         }
     }
 
