@@ -16,7 +16,9 @@
 #   ALLIXIOS_REDIS_PORT    Redis port (default 56379)
 #
 # After `start`, `source <services dir>/env` exports ALLIXIOS_TEST_POSTGRES (an Npgsql
-# connection string) and ALLIXIOS_TEST_REDIS (host:port).
+# connection string) and ALLIXIOS_TEST_REDIS (host:port), plus ALLIXIOS_TEST_POSTGRES_DATA, ALLIXIOS_TEST_PG_CTL and
+# ALLIXIOS_TEST_POSTGRES_LOG (the cluster's data folder, its pg_ctl, run as the postgres user, and its server log) for
+# the test that restarts the server under load.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -409,6 +411,9 @@ write_env() {
   cat >"$env_file" <<EOF
 export ALLIXIOS_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password;Database=postgres'
 export ALLIXIOS_TEST_REDIS='127.0.0.1:$redis_port'
+export ALLIXIOS_TEST_POSTGRES_DATA='$pg_data'
+export ALLIXIOS_TEST_PG_CTL='$pg_bin/pg_ctl'
+export ALLIXIOS_TEST_POSTGRES_LOG='$pg_log'
 EOF
   say "env written to $env_file:"
   sed 's/^/[services]   /' "$env_file"

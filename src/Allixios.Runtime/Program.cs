@@ -46,6 +46,7 @@ allixios.AddCaching(o => builder.Configuration.GetSection(AllixiosCacheOptions.S
 // yet), so it only does maintenance; job types declared in configuration wait for an external worker.
 allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
+builder.Services.AddOptions<Allixios.Orchestration.CronOptions>().BindConfiguration(Allixios.Orchestration.CronOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
 // The AI router: providers, deployments and policies from Allixios:AiRouting (none configured: no model to route to).
@@ -125,6 +126,7 @@ app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
 app.MapGrpcService<SearchService>();
+app.MapGrpcService<CronSchedulesService>();
 app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();

@@ -148,6 +148,47 @@ internal static class ContractMapping
         return request.HasPriority ? job with { Priority = request.Priority } : job;
     }
 
+    public static Wire.CronSchedule ToContract(this Orchestration.CronSchedule schedule)
+    {
+        var job = schedule.Job;
+        var template = new Wire.EnqueueJobRequest
+        {
+            Type = job.Type,
+            Payload = Value.Parser.ParseJson(job.Payload),
+            Priority = job.Priority,
+            Timeout = job.Timeout is { } timeout ? Duration.FromTimeSpan(timeout) : null,
+            Resource = job.Resource ?? string.Empty,
+        };
+        if (job.MaxAttempts is { } attempts)
+        {
+            template.MaxAttempts = attempts;
+        }
+
+        if (job.EstimatedCost is { } cost)
+        {
+            template.EstimatedCost = (double)cost;
+        }
+
+        template.Tags.Add(job.Tags ?? []);
+        return new Wire.CronSchedule
+        {
+            ScheduleId = schedule.Id.ToString(),
+            TenantId = schedule.TenantId,
+            Name = schedule.Name,
+            Expression = schedule.Expression,
+            TimeZone = schedule.TimeZone,
+            Job = template,
+            Enabled = schedule.Enabled,
+            MisfirePolicy = Orchestration.CronMisfirePolicies.ToName(schedule.Misfire),
+            MaxMissedFires = schedule.MaxMissedFires,
+            LastFireTime = ToTimestamp(schedule.LastFireAt),
+            NextFireTime = ToTimestamp(schedule.NextFireAt),
+            LastError = schedule.LastError ?? string.Empty,
+            CreateTime = Timestamp.FromDateTimeOffset(schedule.CreatedAt),
+            UpdateTime = Timestamp.FromDateTimeOffset(schedule.UpdatedAt),
+        };
+    }
+
     private static Wire.JobProgress ToContract(this Orchestration.JobProgress progress) =>
         new() { Percent = progress.Percent, Message = progress.Message ?? string.Empty };
 

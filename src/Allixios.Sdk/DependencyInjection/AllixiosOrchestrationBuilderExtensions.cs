@@ -38,6 +38,7 @@ public static partial class AllixiosOrchestrationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobQueueMonitorStart>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());
+        AddCron(services);
         return builder;
     }
 

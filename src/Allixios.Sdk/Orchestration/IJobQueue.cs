@@ -33,6 +33,15 @@ public interface IJobQueue
         return enqueued;
     }
 
+    /// <summary>
+    /// Adds a workflow's jobs and the dependencies between them, all or none. A job with dependencies starts
+    /// <see cref="JobState.Waiting"/>: once every job it depends on succeeded it becomes scheduled or available (by its
+    /// run-at); once one of them is dead-lettered or cancelled, it is cancelled with a reason naming that job, and so on
+    /// down the workflow. Returns the jobs in the order given.
+    /// </summary>
+    /// <exception cref="ArgumentException">The jobs are not new, of one tenant, waiting exactly when they have dependencies, without idempotency keys; or an edge leaves the workflow.</exception>
+    ValueTask<IReadOnlyList<Job>> EnqueueWorkflowAsync(IReadOnlyList<Job> jobs, IReadOnlyList<JobDependency> dependencies, CancellationToken cancellationToken = default);
+
     /// <summary>The job, or <see langword="null"/> when the tenant has no such job.</summary>
     ValueTask<Job?> GetAsync(string tenantId, Guid jobId, CancellationToken cancellationToken = default);
 

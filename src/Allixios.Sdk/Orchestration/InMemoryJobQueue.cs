@@ -6,7 +6,7 @@ namespace Allixios.Orchestration;
 /// in production.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the issue and the docs call it one.")]
-public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
+public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _jobs = [];
@@ -465,6 +465,7 @@ public sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
         JobStateMachine.EnsureAllowed(entry.Job.Id, entry.Job.State, to);
         entry.LeaseToken = null;
         Move(entry, to, now, worker, error, j => j with { FinishedAt = now, LastError = error ?? j.LastError, LeaseOwner = null, LeaseExpiresAt = null });
+        SettleDependents(entry, now);
     }
 
     private void Move(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error, Func<Job, Job> change)

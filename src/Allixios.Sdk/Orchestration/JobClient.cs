@@ -64,6 +64,61 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
         return enqueued;
     }
 
+    /// <summary>
+    /// Enqueues a workflow for <paramref name="tenantId"/>: its steps are jobs, and a step that depends on others is
+    /// <see cref="JobState.Waiting"/> until they all succeeded, then runs like any job; when one of them is dead-lettered
+    /// or cancelled, it is cancelled with a reason naming that dependency (and so are the steps that depend on it). All
+    /// the steps are validated first and enqueued together, in one transaction on PostgreSQL. Returns the jobs in the
+    /// order of <paramref name="steps"/>.
+    /// </summary>
+    /// <exception cref="AllixiosException">
+    /// InvalidArgument: no or too many steps, a missing or repeated step name, a dependency on an unknown step or on
+    /// itself, a cycle (spelled out), an idempotency key on a step, or an invalid job (see <see cref="EnqueueAsync"/>).
+    /// </exception>
+    public async ValueTask<IReadOnlyList<Job>> EnqueueWorkflowAsync(string tenantId, IReadOnlyList<WorkflowStep> steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        TenantIds.Validate(tenantId);
+        WorkflowPlan.Order(steps);
+        var jobs = new Job[steps.Count];
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            if (step.Job.IdempotencyKey is not null)
+            {
+                throw AllixiosException.Invalid("invalid_workflow", $"Step '{step.Name}' has an idempotency key: workflow steps take none, as a workflow is enqueued whole or not at all.");
+            }
+
+            try
+            {
+                jobs[i] = await ValidateAsync(tenantId, step.Job, cancellationToken);
+            }
+            catch (AllixiosException e) when (e.Kind == AllixiosErrorKind.InvalidArgument)
+            {
+                throw new AllixiosException(e.Kind, e.Reason, $"Step '{step.Name}': {e.Message} Nothing in the workflow was enqueued.");
+            }
+
+            if (step.DependsOn.Count > 0)
+            {
+                jobs[i] = jobs[i] with { State = JobState.Waiting };
+            }
+
+            ids[step.Name] = jobs[i].Id;
+        }
+
+        var dependencies = steps
+            .SelectMany((step, i) => step.DependsOn.Distinct(StringComparer.Ordinal).Select(name => new JobDependency(jobs[i].Id, ids[name])))
+            .ToList();
+        var enqueued = await queue.EnqueueWorkflowAsync(jobs, dependencies, cancellationToken);
+        foreach (var job in enqueued)
+        {
+            AllixiosTelemetry.JobsEnqueued.Add(1, new KeyValuePair<string, object?>("job_type", job.Type));
+        }
+
+        return enqueued;
+    }
+
     /// <summary>The tenant's jobs that match <paramref name="query"/>, newest first.</summary>
     /// <exception cref="AllixiosException">InvalidArgument: a limit out of range or a blank filter.</exception>
     public ValueTask<IReadOnlyList<Job>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
@@ -149,7 +204,7 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
         return enqueued;
     }
 
-    private async ValueTask<Job> ValidateAsync(string tenantId, NewJob request, CancellationToken cancellationToken)
+    internal async ValueTask<Job> ValidateAsync(string tenantId, NewJob request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         TenantIds.Validate(tenantId);

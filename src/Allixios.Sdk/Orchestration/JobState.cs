@@ -23,4 +23,10 @@ public enum JobState
 
     /// <summary>Cancelled before it finished; final.</summary>
     Cancelled,
+
+    /// <summary>
+    /// A workflow step waiting for the jobs it depends on to succeed; then scheduled or available. Cancelled when one of
+    /// them is dead-lettered or cancelled.
+    /// </summary>
+    Waiting,
 }

@@ -19,6 +19,8 @@ public static class JobStateMachine
         [JobState.DeadLettered] = [JobState.Available],
         [JobState.Succeeded] = [],
         [JobState.Cancelled] = [],
+        // A workflow step whose dependencies all succeeded is released; one whose dependency failed is cancelled.
+        [JobState.Waiting] = [JobState.Scheduled, JobState.Available, JobState.Cancelled],
     }.ToFrozenDictionary();
 
     /// <summary>The states a new job may start in: <see cref="JobState.Scheduled"/> when delayed, else <see cref="JobState.Available"/>.</summary>

@@ -13,6 +13,7 @@ public static class JobStates
         JobState.Retrying => "retrying",
         JobState.DeadLettered => "dead_lettered",
         JobState.Cancelled => "cancelled",
+        JobState.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown job state."),
     };
 
@@ -26,6 +27,7 @@ public static class JobStates
         "retrying" => JobState.Retrying,
         "dead_lettered" => JobState.DeadLettered,
         "cancelled" => JobState.Cancelled,
+        "waiting" => JobState.Waiting,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown job state name."),
     };
 }

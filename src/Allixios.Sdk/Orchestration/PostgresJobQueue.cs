@@ -14,7 +14,7 @@ namespace Allixios.Orchestration;
 /// clock, so the replicas' clocks must agree to well within the lease duration.
 /// </summary>
 [SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the issue and the docs call it one.")]
-public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
+public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The NOTIFY channel that says a job became available.</summary>
     public const string Channel = "allixios_jobs";
@@ -513,6 +513,7 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
             reason,
             cancellationToken);
         await AddEventAsync(scope, new JobEvent(jobId, now, state, JobState.Cancelled, Worker: null, job.Attempt, reason, Progress: null), tenantId, cancellationToken);
+        await SettleDependentsAsync(scope, [jobId], JobState.Cancelled, now, cancellationToken);
         await scope.CommitAsync(cancellationToken);
         return job;
     }
@@ -551,13 +552,33 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
                     lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
                 FROM expired e WHERE j.job_id = e.job_id
                 RETURNING j.job_id, j.tenant_id, j.state, j.attempt, j.last_error, e.lease_owner
+            ), recorded AS (
+                INSERT INTO job_events ({EventColumns})
+                SELECT job_id, tenant_id, $1, 'running', state, lease_owner, attempt, last_error, NULL, NULL FROM rescued
             )
-            INSERT INTO job_events ({EventColumns})
-            SELECT job_id, tenant_id, $1, 'running', state, lease_owner, attempt, last_error, NULL, NULL FROM rescued
+            SELECT job_id, state = 'dead_lettered' FROM rescued
             """);
         command.Parameters.Add(Time(now));
         command.Parameters.Add(new() { Value = maxJobs });
-        var rescued = await command.ExecuteNonQueryAsync(cancellationToken);
+        var rescued = 0;
+        var deadLettered = new List<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rescued++;
+                if (reader.GetBoolean(1))
+                {
+                    deadLettered.Add(reader.GetGuid(0));
+                }
+            }
+        }
+
+        if (deadLettered.Count > 0)
+        {
+            await SettleDependentsAsync(scope, deadLettered, JobState.DeadLettered, now, cancellationToken);
+        }
+
         await scope.CommitAsync(cancellationToken);
         return rescued;
     }
@@ -696,6 +717,11 @@ public sealed class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDisposable
         command.Parameters.Add(Text(failure));
         command.Parameters.Add(new() { Value = lease.WorkerId });
         var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (changed && finished)
+        {
+            await SettleDependentsAsync(scope, [lease.Job.Id], to, now, cancellationToken);
+        }
+
         await scope.CommitAsync(cancellationToken);
         return changed ? to : null;
     }

@@ -18,6 +18,9 @@ public sealed class JobStateMachineTests
         { JobState.Retrying, JobState.Available },
         { JobState.Retrying, JobState.Cancelled },
         { JobState.DeadLettered, JobState.Available },
+        { JobState.Waiting, JobState.Scheduled },
+        { JobState.Waiting, JobState.Available },
+        { JobState.Waiting, JobState.Cancelled },
     };
 
     [Fact]
@@ -64,8 +67,9 @@ public sealed class JobStateMachineTests
     public void Sources_of_a_state_are_the_states_that_may_move_to_it()
     {
         Assert.Equal([JobState.Available], JobStateMachine.SourcesOf(JobState.Running));
-        Assert.Equal([JobState.Scheduled, JobState.Retrying, JobState.DeadLettered], JobStateMachine.SourcesOf(JobState.Available));
-        Assert.Empty(JobStateMachine.SourcesOf(JobState.Scheduled));
+        Assert.Equal([JobState.Scheduled, JobState.Retrying, JobState.DeadLettered, JobState.Waiting], JobStateMachine.SourcesOf(JobState.Available));
+        // Only a workflow step whose dependencies succeeded becomes scheduled; a new job starts so.
+        Assert.Equal([JobState.Waiting], JobStateMachine.SourcesOf(JobState.Scheduled));
     }
 
     [Fact]
