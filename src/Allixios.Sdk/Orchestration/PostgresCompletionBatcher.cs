@@ -103,26 +103,40 @@ internal sealed class PostgresCompletionBatcher(NpgsqlDataSource dataSource, Tim
                 INSERT INTO job_events ({eventColumns})
                 SELECT job_id, tenant_id, $1, 'running', 'succeeded', worker, attempt, NULL, NULL, NULL FROM finished
             )
-            SELECT token FROM finished
+            SELECT f.token, f.job_id, EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on = f.job_id) FROM finished f
             """);
         complete.Parameters.Add(new() { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         complete.Parameters.Add(new() { Value = group.Select(p => p.Lease.Job.Id).ToArray() });
         complete.Parameters.Add(new() { Value = group.Select(p => p.Lease.Token).ToArray() });
         complete.Parameters.Add(new() { Value = group.Select(p => p.Lease.WorkerId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         batch.BatchCommands.Add(complete);
-        PostgresScope.AddCommit(batch);
         var completed = new HashSet<Guid>();
+        List<Guid> withDependents = [];
         await PostgresScope.PrepareAsync(batch, CancellationToken.None);
-        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
-        await reader.NextResultAsync(CancellationToken.None);
-        while (await reader.ReadAsync(CancellationToken.None))
+        await using (var reader = await batch.ExecuteReaderAsync(CancellationToken.None))
         {
-            completed.Add(reader.GetGuid(0));
+            await reader.NextResultAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                completed.Add(reader.GetGuid(0));
+                if (reader.GetBoolean(2))
+                {
+                    withDependents.Add(reader.GetGuid(1));
+                }
+            }
+        }
+
+        // Waiting workflow steps are released in the same transaction, so a dependency's success and its dependents'
+        // release commit together (see PostgresJobQueue.Dependencies); most jobs have none and cost nothing here.
+        if (withDependents.Count > 0)
+        {
+            await PostgresJobQueue.SettleDependentsAsync(sql => new NpgsqlCommand(sql, connection), withDependents, JobState.Succeeded, now, CancellationToken.None);
         }
 
         // Reported only once the COMMIT has run.
-        while (await reader.NextResultAsync(CancellationToken.None))
+        await using (var commit = new NpgsqlCommand("COMMIT", connection))
         {
+            await commit.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
         return completed;

@@ -1,4 +1,5 @@
 using Allixios.Storage;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Allixios.Orchestration;
@@ -69,13 +70,18 @@ public sealed partial class PostgresJobQueue
     // fresh statement: under READ COMMITTED that statement sees every edge deletion that committed before the lock was
     // granted. So when the last two dependencies of a job succeed at the same time, the second to take the lock sees the
     // first's deletion and releases the job; neither misses it.
-    private static async Task SettleDependentsAsync(PostgresScope scope, IReadOnlyList<Guid> finished, JobState outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    private static Task SettleDependentsAsync(PostgresScope scope, IReadOnlyList<Guid> finished, JobState outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleDependentsAsync(scope.CreateCommand, finished, outcome, now, cancellationToken);
+
+    // The same, for a transaction that is not a PostgresScope (the completion batcher's): createCommand makes a command
+    // in that transaction.
+    internal static async Task SettleDependentsAsync(Func<string, NpgsqlCommand> createCommand, IReadOnlyList<Guid> finished, JobState outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var frontier = finished.ToArray();
         while (frontier.Length > 0)
         {
             List<(Guid JobId, Guid Cause)> resolved = [];
-            await using (var delete = scope.CreateCommand("""
+            await using (var delete = createCommand("""
                 DELETE FROM job_dependencies WHERE depends_on = ANY($1) OR job_id = ANY($1)
                 RETURNING job_id, depends_on, depends_on = ANY($1)
                 """))
@@ -97,7 +103,7 @@ public sealed partial class PostgresJobQueue
             }
 
             Guid[] waiting;
-            await using (var lockWaiting = scope.CreateCommand("SELECT job_id FROM jobs WHERE job_id = ANY($1) AND state = 'waiting' ORDER BY job_id FOR UPDATE"))
+            await using (var lockWaiting = createCommand("SELECT job_id FROM jobs WHERE job_id = ANY($1) AND state = 'waiting' ORDER BY job_id FOR UPDATE"))
             {
                 lockWaiting.Parameters.Add(new() { Value = resolved.Select(r => r.JobId).Distinct().ToArray() });
                 waiting = [.. await ReadIdsAsync(lockWaiting, cancellationToken)];
@@ -105,21 +111,21 @@ public sealed partial class PostgresJobQueue
 
             if (outcome == JobState.Succeeded)
             {
-                await ReleaseReadyAsync(scope, waiting, now, cancellationToken);
+                await ReleaseReadyAsync(createCommand, waiting, now, cancellationToken);
                 return;
             }
 
             // A cancelled dependent cancels its own dependents in the next round, and so on down the workflow.
             var causes = resolved.Where(r => waiting.Contains(r.JobId)).GroupBy(r => r.JobId).Select(g => (JobId: g.Key, Cause: g.Min(r => r.Cause))).ToList();
-            frontier = await CancelDependentsAsync(scope, causes, now, cancellationToken);
+            frontier = await CancelDependentsAsync(createCommand, causes, now, cancellationToken);
         }
     }
 
-    private static async Task ReleaseReadyAsync(PostgresScope scope, Guid[] waiting, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task ReleaseReadyAsync(Func<string, NpgsqlCommand> createCommand, Guid[] waiting, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Available);
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Scheduled);
-        await using var release = scope.CreateCommand($"""
+        await using var release = createCommand($"""
             WITH released AS (
                 UPDATE jobs j SET state = CASE WHEN j.run_at > $2 THEN 'scheduled' ELSE 'available' END, updated_at = $2
                 WHERE j.job_id = ANY($1) AND j.state = 'waiting' AND NOT EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.job_id)
@@ -134,15 +140,15 @@ public sealed partial class PostgresJobQueue
         release.Parameters.Add(Time(now));
         if ((long)(await release.ExecuteScalarAsync(cancellationToken))! > 0)
         {
-            await NotifyAsync(scope, cancellationToken);
+            await NotifyAsync(createCommand, cancellationToken);
         }
     }
 
-    private static async Task<Guid[]> CancelDependentsAsync(PostgresScope scope, List<(Guid JobId, Guid Cause)> causes, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<Guid[]> CancelDependentsAsync(Func<string, NpgsqlCommand> createCommand, List<(Guid JobId, Guid Cause)> causes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureAllowed(Guid.Empty, JobState.Waiting, JobState.Cancelled);
         // The reason names the dependency that failed; the wording is JobDependencies.CancelReason's.
-        await using var cancel = scope.CreateCommand($"""
+        await using var cancel = createCommand($"""
             WITH cancelled AS (
                 UPDATE jobs j SET state = 'cancelled', finished_at = $3, updated_at = $3,
                     last_error = format('Cancelled because dependency %s (%s) was %s.', p.job_id, p.job_type, replace(p.state, '_', '-'))
@@ -161,7 +167,7 @@ public sealed partial class PostgresJobQueue
         return [.. await ReadIdsAsync(cancel, cancellationToken)];
     }
 
-    private static async Task<List<Guid>> ReadIdsAsync(Npgsql.NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<List<Guid>> ReadIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -761,10 +761,12 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task NotifyAsync(PostgresScope scope, CancellationToken cancellationToken)
+    private static Task NotifyAsync(PostgresScope scope, CancellationToken cancellationToken) => NotifyAsync(scope.CreateCommand, cancellationToken);
+
+    private static async Task NotifyAsync(Func<string, NpgsqlCommand> createCommand, CancellationToken cancellationToken)
     {
         // Delivered at commit, and only then: a listener never wakes for a job it cannot see yet.
-        await using var command = scope.CreateCommand($"SELECT pg_notify('{Channel}', '')");
+        await using var command = createCommand($"SELECT pg_notify('{Channel}', '')");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
