@@ -2,6 +2,7 @@ using Allixios;
 using Allixios.Search.Embeddings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,8 @@ public static class AllixiosEmbeddingsBuilderExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MiniLmEmbeddingGenerator>();
+        services.TryAddSingleton(sp => new MiniLmEmbeddingGenerator(
+            sp.GetRequiredService<IOptions<LocalEmbeddingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<MiniLmEmbeddingGenerator>());
         return builder;
     }

@@ -73,12 +73,6 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _metadata = new EmbeddingGeneratorMetadata("allixios-local", providerUri: null, MiniLmModel.ModelId, MiniLmModel.Dimensions);
     }
 
-    /// <summary>Creates the generator with options from dependency injection.</summary>
-    public MiniLmEmbeddingGenerator(IOptions<LocalEmbeddingOptions> options, TimeProvider timeProvider)
-        : this(options?.Value, timeProvider)
-    {
-    }
-
     /// <summary>The options the generator runs with.</summary>
     public LocalEmbeddingOptions Options => _options;
 
