@@ -7,7 +7,12 @@ using Allixios.Benchmarks.Search;
 // dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]
 // stdout: one JSON object per figure (DESIGN.md, "Benchmark output"); stderr: BenchmarkDotNet's log and tables.
 var scenario = args.FirstOrDefault();
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] | ai-overhead";
+if (scenario == "embed")
+{
+    return await EmbedScenario.RunAsync(args[1..]);
+}
+
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
