@@ -67,4 +67,19 @@ public static class AllixiosTelemetry
         "allixios.jobs.failures",
         unit: "{failure}",
         description: "Failed job attempts in this process's worker, by job type, tenant and failure (timeout, deadline, payload, no_handler, or the exception's type).");
+
+    internal static readonly Counter<long> SearchQueries = Meter.CreateCounter<long>(
+        "allixios.search.queries",
+        unit: "{query}",
+        description: "Lexical search queries answered by this process, by store (memory, postgres).");
+
+    internal static readonly Histogram<double> SearchQueryTime = Meter.CreateHistogram<double>(
+        "allixios.search.query_time",
+        unit: "s",
+        description: "How long lexical search queries took in this process, by store.");
+
+    internal static readonly Counter<long> SearchDocumentsIndexed = Meter.CreateCounter<long>(
+        "allixios.search.documents_indexed",
+        unit: "{document}",
+        description: "Search documents upserted or reindexed by this process, by store.");
 }

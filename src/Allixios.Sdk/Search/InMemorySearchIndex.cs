@@ -12,6 +12,8 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TenantIndex> _tenants = new(StringComparer.Ordinal);
 
+    private const string Store = "memory";
+
     private SearchOptions Options => options.Value;
 
     /// <inheritdoc />
@@ -41,6 +43,7 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
         }
 
         progress?.Report(new SearchIndexingProgress(batch.Count, batch.Count));
+        SearchTelemetry.Indexed(Store, batch.Count);
         return ValueTask.FromResult(batch.Count);
     }
 
@@ -124,11 +127,21 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
         }
 
         progress?.Report(new SearchIndexingProgress(documents.Count, documents.Count));
+        SearchTelemetry.Indexed(Store, documents.Count);
         return ValueTask.FromResult(documents.Count);
     }
 
     /// <inheritdoc />
     public async ValueTask<SearchResults> SearchAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        using var activity = SearchTelemetry.StartQuery(Store);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var results = await SearchCoreAsync(tenantId, query, cancellationToken);
+        SearchTelemetry.Queried(Store, startedAt);
+        return results;
+    }
+
+    private async ValueTask<SearchResults> SearchCoreAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken)
     {
         var resolved = await LexicalSearch.PrepareAsync(this, tenantId, query, Options, cancellationToken);
         if (resolved is null)

@@ -19,6 +19,8 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
 
     private const string DocumentColumns = "document_id, title, body, language, category, tags, author, published_at, updated_at, fields";
 
+    private const string Store = "postgres";
+
     private SearchOptions Options => options.Value;
 
     /// <inheritdoc />
@@ -46,6 +48,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         await FinishAsync(scope, tenantId, count, length, cancellationToken);
         await scope.CommitAsync(cancellationToken);
         progress?.Report(new SearchIndexingProgress(batch.Count, batch.Count));
+        SearchTelemetry.Indexed(Store, batch.Count);
         return batch.Count;
     }
 
@@ -134,11 +137,21 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             progress?.Report(new SearchIndexingProgress(0, 0));
         }
 
+        SearchTelemetry.Indexed(Store, done);
         return done;
     }
 
     /// <inheritdoc />
     public async ValueTask<SearchResults> SearchAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        using var activity = SearchTelemetry.StartQuery(Store);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var results = await SearchCoreAsync(tenantId, query, cancellationToken);
+        SearchTelemetry.Queried(Store, startedAt);
+        return results;
+    }
+
+    private async ValueTask<SearchResults> SearchCoreAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken)
     {
         var resolved = await LexicalSearch.PrepareAsync(this, tenantId, query, Options, cancellationToken);
         if (resolved is null)
