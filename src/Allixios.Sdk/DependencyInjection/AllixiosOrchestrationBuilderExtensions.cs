@@ -34,6 +34,9 @@ public static partial class AllixiosOrchestrationBuilderExtensions
             : new InMemoryJobQueue(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<JobClient>();
         services.TryAddSingleton<FairScheduler>();
+        builder.AddUsage();
+        services.AddOptionsValidatedOnce<JobAdmissionOptions>();
+        services.TryAddSingleton<JobAdmission>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());
         return builder;

@@ -19,6 +19,7 @@ namespace Allixios.Orchestration;
 internal sealed partial class JobWorker(
     IJobQueue queue,
     FairScheduler scheduler,
+    JobAdmission admission,
     JobTypeRegistry types,
     IServiceScopeFactory scopes,
     IOptions<OrchestrationOptions> options,
@@ -30,7 +31,7 @@ internal sealed partial class JobWorker(
 
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
 
-    private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>> _invokers = new();
+    private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>> _invokers = new();
 
     /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
     public string WorkerId { get; } = $"{engine.Value.InstanceName}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -148,6 +149,49 @@ internal sealed partial class JobWorker(
             return;
         }
 
+        AdmissionDecision admitted;
+        try
+        {
+            admitted = await admission.AdmitAsync(job, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || stoppingToken.IsCancellationRequested)
+        {
+            // Budgets or rate limits could not be checked (their store is unreachable), or the host is stopping: hand the
+            // job back uncounted rather than run it unchecked.
+            LogWorkerError(e);
+            var deferred = await queue.DeferAsync(lease, time.GetUtcNow() + settings.PollInterval, $"Not admitted: budgets or rate limits could not be checked ({e.GetType().Name}); it is tried again.", CancellationToken.None);
+            Record(job, deferred ? "deferred" : "lease_lost", started);
+            return;
+        }
+
+        if (!admitted.Admitted)
+        {
+            // Refused by a budget or a rate limit: not the job's fault, so a deferral does not spend an attempt.
+            await (admitted.Policy == AdmissionRefusalPolicy.Defer
+                ? SettleAsync(lease, "deferred", DeferAsync(lease, admitted), started)
+                : SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, admitted.Reason!, retryAt: null, CancellationToken.None), started));
+            return;
+        }
+
+        var cost = new JobCost(admitted.Reservation);
+        var succeeded = false;
+        try
+        {
+            succeeded = await RunAdmittedAsync(lease, registration, settings, cost, started, activity, stoppingToken);
+        }
+        finally
+        {
+            await admission.FinishAsync(job, cost, succeeded);
+        }
+    }
+
+    private async ValueTask<JobState?> DeferAsync(JobLease lease, AdmissionDecision admitted) =>
+        await queue.DeferAsync(lease, admitted.RetryAt, admitted.Reason!, CancellationToken.None) ? JobState.Retrying : null;
+
+    private async Task<bool> RunAdmittedAsync(JobLease lease, JobTypeRegistration registration, OrchestrationOptions settings, JobCost cost, long started, Activity? activity, CancellationToken stoppingToken)
+    {
+        var job = lease.Job;
+
         // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
         // a deadline further away than the timeout can only be reached after the timeout fired.
         var attemptTime = job.Timeout < MaxTimer ? job.Timeout : MaxTimer;
@@ -163,7 +207,7 @@ internal sealed partial class JobWorker(
         {
             var invoke = _invokers.GetOrAdd(registration.PayloadType!, CreateInvoker);
             await using var scope = scopes.CreateAsyncScope();
-            await invoke(scope.ServiceProvider, job, registration.HandlerType, (progress, ct) => ReportAsync(lease, progress, ct), attempt.Token);
+            await invoke(scope.ServiceProvider, job, registration.HandlerType!, (progress, ct) => ReportAsync(lease, progress, ct), cost, attempt.Token);
         }
         catch (Exception e)
         {
@@ -179,7 +223,7 @@ internal sealed partial class JobWorker(
         {
             LogLeaseLost(job.Id, job.Type);
             Record(job, "lease_lost", started);
-            return;
+            return false;
         }
 
         if (failure is null)
@@ -188,11 +232,11 @@ internal sealed partial class JobWorker(
             {
                 LogLeaseLost(job.Id, job.Type);
                 Record(job, "lease_lost", started);
-                return;
+                return false;
             }
 
             Record(job, "succeeded", started);
-            return;
+            return true;
         }
 
         if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !timeout.IsCancellationRequested && !deadline.IsCancellationRequested)
@@ -200,7 +244,7 @@ internal sealed partial class JobWorker(
             // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
             var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
             Record(job, released ? "released" : "lease_lost", started);
-            return;
+            return false;
         }
 
         var now = time.GetUtcNow();
@@ -215,6 +259,7 @@ internal sealed partial class JobWorker(
         activity?.SetStatus(ActivityStatusCode.Error, message);
         var state = await queue.FailAsync(lease, message, retryAt, CancellationToken.None);
         Record(job, state is { } s ? JobStates.ToName(s) : "lease_lost", started);
+        return false;
     }
 
     private async Task SettleAsync(JobLease lease, string outcome, ValueTask<JobState?> settle, long started)
@@ -305,10 +350,10 @@ internal sealed partial class JobWorker(
     private static TimeSpan Backoff(int attempt, OrchestrationOptions settings) =>
         RetryBackoff.Delay(attempt, settings.RetryBaseDelay, settings.RetryMaxDelay, Random.Shared.NextDouble());
 
-    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
-        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>>();
+    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
+        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>>();
 
-    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, CancellationToken cancellationToken)
+    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, JobCost cost, CancellationToken cancellationToken)
     {
         TPayload payload;
         try
@@ -321,7 +366,7 @@ internal sealed partial class JobWorker(
         }
 
         var handler = (IJobHandler<TPayload>)services.GetRequiredService(handlerType);
-        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken));
+        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken, cost));
     }
 
     [LoggerMessage(EventId = 2001, EventName = "JobAttemptFailed", Level = LogLevel.Warning, Message = "Job {JobId} ({JobType}) attempt {Attempt} failed: {Failure}")]
