@@ -31,7 +31,6 @@ internal sealed partial class JobAdmission(
             return AdmissionDecision.Admit(null);
         }
 
-        var now = time.GetUtcNow();
         if (job.Resource is { } resource)
         {
             using var lease = await rateLimits.AcquireAsync(resource, cancellationToken: cancellationToken);
@@ -39,7 +38,8 @@ internal sealed partial class JobAdmission(
             {
                 var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 lease.TryGetMetadata(MetadataName.ReasonPhrase, out var why);
-                return Refuse(job, $"Not admitted: the rate limit of resource '{resource}' is used up. {why}", now + retryAfter);
+                // From the clock after the round trip, so the job is never due before the window it waits for.
+                return Refuse(job, $"Not admitted: the rate limit of resource '{resource}' is used up. {why}", time.GetUtcNow() + retryAfter);
             }
         }
 
@@ -63,7 +63,7 @@ internal sealed partial class JobAdmission(
         }
 
         var refusal = result.Refusal;
-        var retryAt = refusal.MayFreeUpBeforeWindowEnd ? now + settings.HeldBudgetRetryDelay : refusal.WindowEnd;
+        var retryAt = refusal.MayFreeUpBeforeWindowEnd ? time.GetUtcNow() + settings.HeldBudgetRetryDelay : refusal.WindowEnd;
         return Refuse(job, "Not admitted: " + refusal.Message, retryAt);
     }
 

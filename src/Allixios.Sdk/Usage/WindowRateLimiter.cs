@@ -95,7 +95,7 @@ public sealed class WindowRateLimiter : RateLimiter
         var retryAfter = windowEnd - _time.GetUtcNow();
         return new WindowLease(
             retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero,
-            $"Rate limit '{_key}' allows {PermitLimit} per {_window}; {count.Used} are used in this window, so {permitCount} more do not fit. The window ends at {windowEnd:O}.");
+            $"Rate limit '{_key}' allows {PermitLimit} per {_window}; {count.Used} are used in this window, and {permitCount} more would exceed it. The window ends at {windowEnd:O}.");
     }
 
     private sealed class WindowLease : RateLimitLease
