@@ -12,6 +12,9 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
 {
     private const decimal MaxAmount = 1_000_000_000m;
 
+    /// <summary>Amounts are kept to this many decimal places (rounded half to even), so sums stay exact in every store.</summary>
+    public const int AmountDecimals = 10;
+
     /// <summary>Creates a budget for <paramref name="tenantId"/>.</summary>
     /// <exception cref="AllixiosException">InvalidArgument for a bad limit, currency, ratio or name; AlreadyExists (<c>budget_exists</c>).</exception>
     public async ValueTask<Budget> CreateAsync(string tenantId, NewBudget budget, CancellationToken cancellationToken = default)
@@ -36,7 +39,7 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
             : ValidateName(budget.Name);
         var now = time.GetUtcNow();
         return await store.CreateAsync(
-            new Budget(Guid.CreateVersion7(now), tenantId, budget.ApiKeyId, name, budget.Period, currency, budget.Limit, budget.WarningRatio, 0, 0, BudgetWindow.Start(budget.Period, now), now, now),
+            new Budget(Guid.CreateVersion7(now), tenantId, budget.ApiKeyId, name, budget.Period, currency, Round(budget.Limit), Round(budget.WarningRatio), 0, 0, BudgetWindow.Start(budget.Period, now), now, now),
             cancellationToken);
     }
 
@@ -77,6 +80,7 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
             ValidateName(name);
         }
 
+        changes = changes with { Limit = changes.Limit is { } l ? Round(l) : null, WarningRatio = changes.WarningRatio is { } r ? Round(r) : null };
         return await store.UpdateAsync(tenantId, budgetId, changes, cancellationToken) ?? throw BudgetErrors.NotFound(tenantId, budgetId);
     }
 
@@ -118,7 +122,7 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
         }
 
         var now = time.GetUtcNow();
-        var result = await store.ReserveAsync(Guid.CreateVersion7(now), new ReservationRequest(tenantId, apiKeyId, maxCost, code, now + holdFor), cancellationToken);
+        var result = await store.ReserveAsync(Guid.CreateVersion7(now), new ReservationRequest(tenantId, apiKeyId, Round(maxCost), code, now + holdFor), cancellationToken);
         var tags = new TagList { { "outcome", result.IsGranted ? "granted" : "refused" } };
         UsageInstruments.BudgetReservations.Add(1, tags);
         if (result.IsGranted && result.Reservation.Warnings.Count > 0)
@@ -153,7 +157,7 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
             throw AllixiosException.Invalid("invalid_cost", $"The actual cost ({actualCost}) must be zero or more and at most {MaxAmount}.");
         }
 
-        return store.SettleAsync(reservation, actualCost, cancellationToken);
+        return store.SettleAsync(reservation, Round(actualCost), cancellationToken);
     }
 
     /// <summary>Frees <paramref name="reservation"/> without spending (the work failed or was cancelled before it cost anything); <see langword="false"/> when already finished.</summary>
@@ -162,6 +166,8 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
         ArgumentNullException.ThrowIfNull(reservation);
         return store.ReleaseAsync(reservation, cancellationToken);
     }
+
+    internal static decimal Round(decimal amount) => Math.Round(amount, AmountDecimals, MidpointRounding.ToEven);
 
     internal static string ValidateCurrency(string? currency)
     {

@@ -16,6 +16,6 @@ internal static class UsageEntryValidation
             throw AllixiosException.Invalid("invalid_usage", $"Cost ({entry.Cost}), tokens ({entry.InputTokens} in, {entry.OutputTokens} out) and latency ({entry.Latency}) of a usage entry must be zero or more.");
         }
 
-        return entry with { Currency = BudgetClient.ValidateCurrency(entry.Currency) };
+        return entry with { Currency = BudgetClient.ValidateCurrency(entry.Currency), Cost = BudgetClient.Round(entry.Cost) };
     }
 }

@@ -2,7 +2,6 @@ using Allixios.IntegrationTests.Caching;
 using Allixios.Testing.Usage;
 using Allixios.Usage;
 using StackExchange.Redis;
-using Xunit;
 
 namespace Allixios.IntegrationTests.Usage;
 

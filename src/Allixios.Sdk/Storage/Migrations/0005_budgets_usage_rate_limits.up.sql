@@ -4,7 +4,8 @@
 -- reserved column in the same transaction, so of many replicas reserving at once no two take the last of a budget.
 -- Every lock taker goes reservation row first, then budgets in budget_id order, so they cannot deadlock. Spent
 -- belongs to the window starting at window_start; a reservation or settlement in a later window starts it afresh.
--- Every time is written by the application from its TimeProvider, never by now().
+-- Every time is written by the application from its TimeProvider, never by now(). Amounts are numeric(38, 10):
+-- 10 decimal places (the clients round to them) keep any sum readable as a .NET decimal.
 
 CREATE TABLE budgets (
     budget_id      uuid PRIMARY KEY,
@@ -13,10 +14,10 @@ CREATE TABLE budgets (
     name           text NOT NULL,
     period         text NOT NULL CHECK (period IN ('day', 'month')),
     currency       text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
-    limit_amount   numeric NOT NULL CHECK (limit_amount >= 0),
+    limit_amount   numeric(38, 10) NOT NULL CHECK (limit_amount >= 0),
     warning_ratio  numeric NOT NULL CHECK (warning_ratio BETWEEN 0 AND 1),
-    spent          numeric NOT NULL DEFAULT 0,
-    reserved       numeric NOT NULL DEFAULT 0,
+    spent          numeric(38, 10) NOT NULL DEFAULT 0,
+    reserved       numeric(38, 10) NOT NULL DEFAULT 0,
     window_start   timestamptz NOT NULL,
     created_at     timestamptz NOT NULL,
     updated_at     timestamptz NOT NULL
@@ -29,12 +30,12 @@ CREATE TABLE budget_reservations (
     reservation_id  uuid PRIMARY KEY,
     tenant_id       text NOT NULL,
     api_key_id      text,
-    amount          numeric NOT NULL CHECK (amount >= 0),
+    amount          numeric(38, 10) NOT NULL CHECK (amount >= 0),
     currency        text NOT NULL,
     state           text NOT NULL CHECK (state IN ('held', 'settled', 'released', 'expired')),
     expires_at      timestamptz NOT NULL,
     finished_at     timestamptz,
-    settled_amount  numeric
+    settled_amount  numeric(38, 10)
 );
 
 CREATE INDEX budget_reservations_expiry_idx ON budget_reservations (expires_at) WHERE state = 'held';
@@ -58,7 +59,7 @@ CREATE TABLE usage_ledger (
     provider       text,
     input_tokens   bigint NOT NULL CHECK (input_tokens >= 0),
     output_tokens  bigint NOT NULL CHECK (output_tokens >= 0),
-    cost           numeric NOT NULL CHECK (cost >= 0),
+    cost           numeric(38, 10) NOT NULL CHECK (cost >= 0),
     currency       text NOT NULL,
     latency_ms     double precision NOT NULL CHECK (latency_ms >= 0),
     outcome        text NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'cancelled', 'refused')),
