@@ -47,6 +47,10 @@ allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
+// Budgets, the usage ledger and resource rate limits (added by AddOrchestration; bound here from configuration).
+builder.Services.AddOptions<Allixios.Usage.UsageOptions>().BindConfiguration(Allixios.Usage.UsageOptions.SectionName);
+builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindConfiguration(Allixios.Orchestration.JobAdmissionOptions.SectionName);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -115,6 +119,8 @@ app.MapGrpcService<ApiKeysService>();
 app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
+app.MapGrpcService<BudgetsService>();
+app.MapGrpcService<UsageService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();

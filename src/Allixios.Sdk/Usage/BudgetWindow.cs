@@ -24,7 +24,8 @@ public static class BudgetWindow
 
     internal static string ToName(BudgetPeriod period) => period == BudgetPeriod.Day ? "day" : "month";
 
-    internal static BudgetPeriod? Parse(string? name) => name?.Trim().ToLowerInvariant() switch
+    /// <summary>The period named <c>day</c> (or <c>daily</c>) or <c>month</c> (or <c>monthly</c>), any case; none for anything else.</summary>
+    public static BudgetPeriod? Parse(string? name) => name?.Trim().ToLowerInvariant() switch
     {
         "day" or "daily" => BudgetPeriod.Day,
         "month" or "monthly" => BudgetPeriod.Month,
