@@ -56,6 +56,10 @@ allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.A
 allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
 builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
 
+// Budgets, the usage ledger and resource rate limits (added by AddOrchestration; bound here from configuration).
+builder.Services.AddOptions<Allixios.Usage.UsageOptions>().BindConfiguration(Allixios.Usage.UsageOptions.SectionName);
+builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindConfiguration(Allixios.Orchestration.JobAdmissionOptions.SectionName);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -128,6 +132,8 @@ app.MapGrpcService<AiService>();
 app.MapGrpcService<SearchService>();
 app.MapGrpcService<CronSchedulesService>();
 app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
+app.MapGrpcService<BudgetsService>();
+app.MapGrpcService<UsageService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();

@@ -17,4 +17,7 @@ public enum AllixiosErrorKind
 
     /// <summary>The caller is not allowed to do this (gRPC PermissionDenied, HTTP 403).</summary>
     PermissionDenied,
+
+    /// <summary>A quota ran out: a budget or a rate limit refused the work (gRPC ResourceExhausted, HTTP 429).</summary>
+    ResourceExhausted,
 }

@@ -21,6 +21,7 @@ internal static class ErrorMapping
             AllixiosErrorKind.AlreadyExists => StatusCode.AlreadyExists,
             AllixiosErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
             AllixiosErrorKind.PermissionDenied => StatusCode.PermissionDenied,
+            AllixiosErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
             _ => StatusCode.Unknown,
         };
         return WithReason(new Status(code, error.Message), http, error.Reason);

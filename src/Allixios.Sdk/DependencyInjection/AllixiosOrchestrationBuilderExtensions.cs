@@ -35,6 +35,9 @@ public static partial class AllixiosOrchestrationBuilderExtensions
         services.TryAddSingleton<JobClient>();
         services.TryAddSingleton<FairScheduler>();
         services.TryAddSingleton<JobQueueMonitor>();
+        builder.AddUsage();
+        services.AddOptionsValidatedOnce<JobAdmissionOptions>();
+        services.TryAddSingleton<JobAdmission>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobTypeSchemaCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, JobQueueMonitorStart>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorker>());

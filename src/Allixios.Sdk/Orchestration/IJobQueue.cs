@@ -94,6 +94,13 @@ public interface IJobQueue
     /// </summary>
     ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Hands a running job back without counting the attempt because it may not run yet (a budget or rate limit refused
+    /// it): it becomes retrying, due at <paramref name="runAt"/>, with <paramref name="reason"/> as its last error and in
+    /// its history. Returns <see langword="false"/> (nothing changed) when the lease is no longer held.
+    /// </summary>
+    ValueTask<bool> DeferAsync(JobLease lease, DateTimeOffset runAt, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job that has not finished; a running job's lease ends, so its worker's next heartbeat tells it to stop.</summary>
     /// <exception cref="AllixiosException">NotFound when the tenant has no such job; FailedPrecondition when it has finished.</exception>
     ValueTask<Job> CancelAsync(string tenantId, Guid jobId, string? reason, CancellationToken cancellationToken = default);

@@ -293,7 +293,11 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default) =>
+        DeferAsync(lease, time.GetUtcNow(), reason, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeferAsync(JobLease lease, DateTimeOffset runAt, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = time.GetUtcNow();
@@ -309,7 +313,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
             Move(entry, JobState.Retrying, now, lease.WorkerId, reason, j => j with
             {
                 Attempt = j.Attempt - 1,
-                RunAt = now,
+                RunAt = runAt > now ? runAt : now,
                 LastError = reason,
                 LeaseOwner = null,
                 LeaseExpiresAt = null,

@@ -1,3 +1,5 @@
+using Allixios.Usage;
+
 namespace Allixios.Orchestration;
 
 /// <summary>What a handler gets for one attempt of one job.</summary>
@@ -5,13 +7,15 @@ namespace Allixios.Orchestration;
 public sealed class JobContext<TPayload>
 {
     private readonly Func<JobProgress, CancellationToken, ValueTask> _reportProgress;
+    private readonly JobCost _cost;
 
-    internal JobContext(Job job, TPayload payload, Func<JobProgress, CancellationToken, ValueTask> reportProgress, CancellationToken cancellationToken)
+    internal JobContext(Job job, TPayload payload, Func<JobProgress, CancellationToken, ValueTask> reportProgress, CancellationToken cancellationToken, JobCost? cost = null)
     {
         Job = job;
         Payload = payload;
         _reportProgress = reportProgress;
         CancellationToken = cancellationToken;
+        _cost = cost ?? new JobCost(null);
     }
 
     /// <summary>The job as leased: id, tenant, attempt, tags and the rest.</summary>
@@ -29,5 +33,23 @@ public sealed class JobContext<TPayload>
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         return _reportProgress(new JobProgress(percent, message), CancellationToken);
+    }
+
+    /// <summary>
+    /// The budget reservation this attempt runs under: the job's <see cref="Job.EstimatedCost"/>, held in its tenant's
+    /// budgets; none when no budget applies (or admission is off). Work inside the job that meters itself (e.g. an AI
+    /// call) should not reserve the same money again when the job carries an estimate: report the cost here instead.
+    /// </summary>
+    public BudgetReservation? BudgetReservation => _cost.Reservation;
+
+    /// <summary>
+    /// Adds <paramref name="cost"/> (in the admission currency, see <see cref="JobAdmissionOptions.Currency"/>) to what
+    /// this attempt actually cost. When the attempt ends, its reservation is settled with the sum reported (also when it
+    /// failed: the money was spent); with nothing reported, with the estimate on success or released on failure.
+    /// </summary>
+    public void ReportCost(decimal cost)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cost);
+        _cost.Report(cost);
     }
 }

@@ -19,6 +19,7 @@ namespace Allixios.Orchestration;
 internal sealed partial class JobWorker(
     IJobQueue queue,
     FairScheduler scheduler,
+    JobAdmission admission,
     JobTypeRegistry types,
     IServiceScopeFactory scopes,
     IOptions<OrchestrationOptions> options,
@@ -35,7 +36,7 @@ internal sealed partial class JobWorker(
 
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
 
-    private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>> _invokers = new();
+        private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>> _invokers = new();
 
     /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
     public string WorkerId { get; } = $"{engine.Value.InstanceName}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -206,6 +207,49 @@ internal sealed partial class JobWorker(
             return;
         }
 
+        AdmissionDecision admitted;
+        try
+        {
+            admitted = await admission.AdmitAsync(job, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || stoppingToken.IsCancellationRequested)
+        {
+            // Budgets or rate limits could not be checked (their store is unreachable), or the host is stopping: hand the
+            // job back uncounted rather than run it unchecked.
+            LogWorkerError(e);
+            var deferred = await queue.DeferAsync(lease, time.GetUtcNow() + settings.PollInterval, $"Not admitted: budgets or rate limits could not be checked ({e.GetType().Name}); it is tried again.", CancellationToken.None);
+            Record(job, deferred ? "deferred" : "lease_lost", started);
+            return;
+        }
+
+        if (!admitted.Admitted)
+        {
+            // Refused by a budget or a rate limit: not the job's fault, so a deferral does not spend an attempt.
+            await (admitted.Policy == AdmissionRefusalPolicy.Defer
+                ? SettleAsync(lease, "deferred", DeferAsync(lease, admitted), started)
+                : SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, admitted.Reason!, retryAt: null, CancellationToken.None), started));
+            return;
+        }
+
+        var cost = new JobCost(admitted.Reservation);
+        var succeeded = false;
+        try
+        {
+            succeeded = await RunAdmittedAsync(lease, registration, settings, cost, started, activity, stoppingToken);
+        }
+        finally
+        {
+            await admission.FinishAsync(job, cost, succeeded);
+        }
+    }
+
+    private async ValueTask<JobState?> DeferAsync(JobLease lease, AdmissionDecision admitted) =>
+        await queue.DeferAsync(lease, admitted.RetryAt, admitted.Reason!, CancellationToken.None) ? JobState.Retrying : null;
+
+    private async Task<bool> RunAdmittedAsync(JobLease lease, JobTypeRegistration registration, OrchestrationOptions settings, JobCost cost, long started, Activity? activity, CancellationToken stoppingToken)
+    {
+        var job = lease.Job;
+
         // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
         // a deadline further away than the timeout can only be reached after the timeout fired. One token source per
         // attempt, cancelled by whichever comes first: its time limit (the timeout or the deadline, whichever is nearer),
@@ -214,6 +258,7 @@ internal sealed partial class JobWorker(
         var untilDeadline = job.Deadline is { } at ? at - time.GetUtcNow() : TimeSpan.MaxValue;
         var byDeadline = untilDeadline < attemptTime;
         var limit = byDeadline ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero) : attemptTime;
+        var attemptStarted = time.GetTimestamp();
         using var attempt = new CancellationTokenSource(limit, time);
         using var stopping = stoppingToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt);
         var running = new RunningJob(lease, attempt);
@@ -223,7 +268,7 @@ internal sealed partial class JobWorker(
         {
             var invoke = _invokers.GetOrAdd(registration.PayloadType!, CreateInvoker);
             await using var scope = scopes.CreateAsyncScope();
-            await invoke(scope.ServiceProvider, job, registration.HandlerType, (progress, ct) => ReportAsync(lease, progress, ct), attempt.Token);
+            await invoke(scope.ServiceProvider, job, registration.HandlerType!, (progress, ct) => ReportAsync(lease, progress, ct), cost, attempt.Token);
         }
         catch (Exception e)
         {
@@ -238,7 +283,7 @@ internal sealed partial class JobWorker(
         {
             LogLeaseLost(job.Id, job.Type);
             Record(job, "lease_lost", started);
-            return;
+            return false;
         }
 
         if (failure is null)
@@ -247,20 +292,20 @@ internal sealed partial class JobWorker(
             {
                 LogLeaseLost(job.Id, job.Type);
                 Record(job, "lease_lost", started);
-                return;
+                return false;
             }
 
             Record(job, "succeeded", started);
-            return;
+            return true;
         }
 
-        var expired = attempt.IsCancellationRequested && time.GetElapsedTime(started) >= limit;
+        var expired = attempt.IsCancellationRequested && time.GetElapsedTime(attemptStarted) >= limit;
         if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !expired)
         {
             // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
             var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
             Record(job, released ? "released" : "lease_lost", started);
-            return;
+            return false;
         }
 
         var now = time.GetUtcNow();
@@ -285,6 +330,7 @@ internal sealed partial class JobWorker(
         activity?.SetStatus(ActivityStatusCode.Error, message);
         var state = await queue.FailAsync(lease, message, retryAt, CancellationToken.None);
         Record(job, state is { } s ? JobStates.ToName(s) : "lease_lost", started);
+        return false;
     }
 
     private async Task SettleAsync(JobLease lease, string outcome, ValueTask<JobState?> settle, long started)
@@ -400,10 +446,10 @@ internal sealed partial class JobWorker(
     private static TimeSpan Backoff(int attempt, OrchestrationOptions settings) =>
         RetryBackoff.Delay(attempt, settings.RetryBaseDelay, settings.RetryMaxDelay, Random.Shared.NextDouble());
 
-    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
-        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, CancellationToken, ValueTask>>();
+    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
+        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>>();
 
-    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, CancellationToken cancellationToken)
+    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, JobCost cost, CancellationToken cancellationToken)
     {
         TPayload payload;
         try
@@ -416,7 +462,7 @@ internal sealed partial class JobWorker(
         }
 
         var handler = (IJobHandler<TPayload>)services.GetRequiredService(handlerType);
-        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken));
+        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken, cost));
     }
 
     [LoggerMessage(EventId = 2001, EventName = "JobAttemptFailed", Level = LogLevel.Warning, Message = "Job {JobId} ({JobType}) attempt {Attempt} failed: {Failure}")]

@@ -471,7 +471,11 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseAsync(JobLease lease, string reason, CancellationToken cancellationToken = default) =>
+        DeferAsync(lease, _time.GetUtcNow(), reason, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeferAsync(JobLease lease, DateTimeOffset runAt, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         JobStateMachine.EnsureAllowed(lease.Job.Id, JobState.Running, JobState.Retrying);
@@ -479,7 +483,7 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
         await using var command = scope.CreateCommand($"""
             WITH released AS (
-                UPDATE jobs SET state = 'retrying', attempt = attempt - 1, run_at = $3, updated_at = $3, last_error = $4,
+                UPDATE jobs SET state = 'retrying', attempt = attempt - 1, run_at = $6, updated_at = $3, last_error = $4,
                                 lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
                 WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
                 RETURNING job_id, tenant_id, attempt
@@ -492,6 +496,7 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         command.Parameters.Add(Time(now));
         command.Parameters.Add(new() { Value = reason });
         command.Parameters.Add(new() { Value = lease.WorkerId });
+        command.Parameters.Add(Time(runAt > now ? runAt : now));
         var released = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         await scope.CommitAsync(cancellationToken);
         return released;

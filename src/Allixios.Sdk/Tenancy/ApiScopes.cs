@@ -47,6 +47,15 @@ public static partial class ApiScopes
     /// <summary>Index, replace and delete search documents, and reindex.</summary>
     public const string SearchWrite = "search:write";
 
+    /// <summary>Read the tenant's budgets.</summary>
+    public const string BudgetsRead = "budgets:read";
+
+    /// <summary>Create, change and delete the tenant's budgets.</summary>
+    public const string BudgetsWrite = "budgets:write";
+
+    /// <summary>Read the tenant's usage ledger and analytics.</summary>
+    public const string UsageRead = "usage:read";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 

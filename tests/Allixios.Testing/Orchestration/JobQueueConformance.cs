@@ -422,6 +422,29 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deferred_job_waits_until_its_run_at_without_its_attempt_counted_and_says_why()
+    {
+        var job = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { MaxAttempts = 1 })).Job;
+        var lease = Assert.Single(await DequeueAsync("admitting-worker"));
+
+        Assert.True(await Queue.DeferAsync(lease, T0.AddMinutes(1), "Not admitted: budget 'daily' is used up."));
+
+        var deferred = await Queue.GetAsync(TenantA, job.Id);
+        Assert.Equal(JobState.Retrying, deferred!.State);
+        Assert.Equal(0, deferred.Attempt);
+        Assert.Equal(T0.AddMinutes(1), deferred.RunAt);
+        Assert.Equal("Not admitted: budget 'daily' is used up.", deferred.LastError);
+        Assert.False(await Queue.DeferAsync(lease, T0.AddMinutes(2), "again"));
+        Assert.Empty(await DequeueAsync("other-worker"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var next = Assert.Single(await DequeueAsync("other-worker"));
+        Assert.Equal(1, next.Job.Attempt);
+        Assert.Equal(
+            new JobEvent(job.Id, T0, JobState.Running, JobState.Retrying, "admitting-worker", 0, "Not admitted: budget 'daily' is used up.", null),
+            (await Queue.GetHistoryAsync(TenantA, job.Id))[2]);
+    }
+
+    [Fact]
     public async Task A_heartbeat_extends_the_lease_so_the_job_is_not_rescued()
     {
         await EnqueueAsync();

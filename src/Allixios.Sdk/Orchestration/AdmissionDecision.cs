@@ -1,0 +1,11 @@
+using Allixios.Usage;
+
+namespace Allixios.Orchestration;
+
+/// <summary>The admission step's answer for one job.</summary>
+internal sealed record AdmissionDecision(bool Admitted, BudgetReservation? Reservation, string? Reason, DateTimeOffset RetryAt, AdmissionRefusalPolicy Policy)
+{
+    public static AdmissionDecision Admit(BudgetReservation? reservation) => new(true, reservation, null, default, default);
+
+    public static AdmissionDecision Refuse(string reason, DateTimeOffset retryAt, AdmissionRefusalPolicy policy) => new(false, null, reason, retryAt, policy);
+}
