@@ -3,59 +3,46 @@ using System.Text;
 namespace Allixios.Sdk.Tests.Search.Embeddings;
 
 /// <summary>
-/// Documents of the Cranfield collection, from <c>shared/data/ir/cranfield/cran.all.1400</c> beside the repository (or
-/// the folder <c>ALLIXIOS_CRANFIELD</c> names). Missing data fails the test that asks: a quality check that silently
-/// skips proves nothing.
+/// Documents of the Cranfield collection: <c>TestData/cranfield-sample.txt</c> is a verbatim extract of
+/// <c>cran.all.1400</c> (from <c>../shared/data/ir/cranfield</c>) holding every document whose number n has n − 1
+/// divisible by 13, 70 or 100, so the tests need no data from outside the repository.
 /// </summary>
 internal static class CranfieldSample
 {
-    private const string EnvironmentVariable = "ALLIXIOS_CRANFIELD";
-    private const string FileName = "cran.all.1400";
+    private static readonly string SamplePath = Path.Combine(AppContext.BaseDirectory, "Search", "Embeddings", "TestData", "cranfield-sample.txt");
 
-    /// <summary>Every <paramref name="step"/>-th document's text (title and abstract, as in the .W field, on one line), up to <paramref name="count"/>.</summary>
-    public static IReadOnlyList<string> Documents(int count, int step = 1)
-        => [.. ReadAll().Where((_, i) => i % step == 0).Take(count)];
-
-    /// <summary>The path of <c>cran.all.1400</c>.</summary>
-    /// <exception cref="FileNotFoundException">Neither the environment variable nor a folder above the test names one.</exception>
-    public static string Locate()
+    /// <summary>
+    /// The text (the .W field on one line) of the documents numbered 1, 1 + <paramref name="step"/>, 1 + 2 ×
+    /// <paramref name="step"/>, … that have one, up to <paramref name="count"/>; <paramref name="step"/> is 13, 70 or 100.
+    /// </summary>
+    public static IReadOnlyList<string> Documents(int count, int step)
     {
-        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (step is not (13 or 70 or 100))
         {
-            var file = Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
-            return File.Exists(file) ? file : throw new FileNotFoundException($"{EnvironmentVariable} is '{configured}', but {file} does not exist.", file);
+            throw new ArgumentOutOfRangeException(nameof(step), step, "The sample holds the documents of steps 13, 70 and 100 only.");
         }
 
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(directory.FullName, "shared", "data", "ir", "cranfield", FileName), Path.Combine(directory.FullName, "data", "ir", "cranfield", FileName) })
-            {
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException(
-            $"The Cranfield collection ({FileName}) was not found in shared/data/ir/cranfield or data/ir/cranfield of any folder above {AppContext.BaseDirectory}. "
-            + $"Set {EnvironmentVariable} to its folder.");
+        var documents = ReadAll().Where(d => (d.Number - 1) % step == 0).Take(count).Select(d => d.Text).ToList();
+        return documents.Count == count
+            ? documents
+            : throw new InvalidOperationException($"The sample has {documents.Count} documents of step {step}, not {count}.");
     }
 
-    private static IEnumerable<string> ReadAll()
+    private static IEnumerable<(int Number, string Text)> ReadAll()
     {
         var text = new StringBuilder();
+        var number = 0;
         var inText = false;
-        foreach (var line in File.ReadLines(Locate()))
+        foreach (var line in File.ReadLines(SamplePath))
         {
             if (line.StartsWith(".I ", StringComparison.Ordinal))
             {
                 if (text.Length > 0)
                 {
-                    yield return text.ToString().Trim();
+                    yield return (number, text.ToString().Trim());
                 }
 
+                number = int.Parse(line.AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
                 text.Clear();
                 inText = false;
             }
@@ -72,7 +59,7 @@ internal static class CranfieldSample
 
         if (text.Length > 0)
         {
-            yield return text.ToString().Trim();
+            yield return (number, text.ToString().Trim());
         }
     }
 }
