@@ -55,7 +55,7 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
         {
             ModelId = string.IsNullOrEmpty(request.Model) ? null : request.Model,
             Dimensions = request.HasDimensions ? request.Dimensions : null,
-            AdditionalProperties = new() { [AiRouter.TenantIdProperty] = caller.TenantId },
+            AdditionalProperties = new() { [AiRouter.TenantIdProperty] = caller.TenantId, [AiRouter.ApiKeyIdProperty] = caller.KeyId },
         };
         var generated = await Upstream(context, () => router.GenerateAsync(request.Inputs, options, context.CancellationToken));
         var response = new EmbedResponse { Usage = ToUsage(generated.GetUsageReport()) };
@@ -130,7 +130,7 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
             MaxOutputTokens = request.HasMaxOutputTokens ? request.MaxOutputTokens : null,
             Temperature = request.HasTemperature ? request.Temperature : null,
             ResponseFormat = request.Json ? ChatResponseFormat.Json : null,
-            AdditionalProperties = new() { [AiRouter.TenantIdProperty] = caller.TenantId },
+            AdditionalProperties = new() { [AiRouter.TenantIdProperty] = caller.TenantId, [AiRouter.ApiKeyIdProperty] = caller.KeyId },
         };
         return (messages, options);
     }

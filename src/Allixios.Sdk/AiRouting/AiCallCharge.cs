@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace Allixios.AiRouting;
 
 /// <summary>
-/// The one place a routed call is priced. Budgets connect here: <see cref="MaximumCost"/> is what to reserve before a
+/// The one place a routed call is priced: <see cref="MaximumCost"/> is what <see cref="AiCallMeter"/> reserves before a
 /// deployment is called, <see cref="Settle"/> what to settle with once it has answered. It settles once per call, so a
 /// call that failed over (or a stream that fell over before its first token) is never charged twice.
 /// </summary>

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Allixios.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Allixios.Usage;
 using Polly.CircuitBreaker;
 
 namespace Allixios.AiRouting;
@@ -12,12 +13,25 @@ namespace Allixios.AiRouting;
 /// the model a call names, the capabilities it needs and whether it fits the context window, then calls it and falls
 /// over to the next deployment on rate limits, outages, open circuits, context-length and content-policy refusals, and
 /// streams that fail before their first token. Each call is priced once, by the deployment that answered
-/// (<see cref="AiUsageReport"/> on the response or on a stream's last update).
+/// (<see cref="AiUsageReport"/> on the response or on a stream's last update). A call that names a tenant
+/// (<see cref="TenantIdProperty"/>) first reserves its maximum cost in the tenant's and API key's budgets and is refused
+/// with <see cref="BudgetExceededException"/> before any provider is called when it cannot; it is settled with the
+/// actual cost, released when no deployment answered, and recorded once in the usage ledger. A call without a tenant is
+/// neither budgeted nor recorded.
 /// </summary>
 public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>The <c>AdditionalProperties</c> key of <see cref="ChatOptions"/> or <see cref="EmbeddingGenerationOptions"/> that names the calling tenant, whose policy then applies.</summary>
     public const string TenantIdProperty = "allixios.tenant_id";
+
+    /// <summary>The <c>AdditionalProperties</c> key that names the calling API key's id (a string), whose budgets then also apply and under which the call is recorded.</summary>
+    public const string ApiKeyIdProperty = "allixios.api_key_id";
+
+    /// <summary>The <c>AdditionalProperties</c> key that names the job the call is part of (a <see cref="Guid"/> or its string), recorded in the usage ledger.</summary>
+    public const string JobIdProperty = "allixios.job_id";
+
+    /// <summary>The <c>AdditionalProperties</c> key that names that job's type (a string, e.g. <c>content.generate</c>), recorded in the usage ledger.</summary>
+    public const string JobTypeProperty = "allixios.job_type";
 
     private static readonly KeyValuePair<string, object?> Succeeded = new("outcome", "succeeded");
     private static readonly KeyValuePair<string, object?> FailedOver = new("outcome", "failed_over");
@@ -25,12 +39,17 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
     private readonly RoutingTable _table;
     private readonly ResolvedPolicy _embeddingPolicy;
     private readonly TimeProvider _time;
+    private readonly AiCallMeter _meter;
     private readonly int _defaultMaxOutputTokens;
     private readonly ChatClientMetadata _metadata = new("allixios-router");
 
-    /// <summary>Creates the router over the catalog's deployments, with provider clients from <paramref name="clients"/>.</summary>
-    public AiRouter(AiModelCatalog catalog, AiProviderClients clients, IOptions<AiRoutingOptions> options, TimeProvider timeProvider)
-        : this(catalog, (options ?? throw new ArgumentNullException(nameof(options))).Value, ChatFactory(clients), EmbeddingFactory(clients), timeProvider)
+    /// <summary>
+    /// Creates the router over the catalog's deployments, with provider clients from <paramref name="clients"/>; calls
+    /// are budgeted with <paramref name="budgets"/> and recorded in <paramref name="ledger"/> when given (both come from
+    /// <c>AddUsage</c>).
+    /// </summary>
+    public AiRouter(AiModelCatalog catalog, AiProviderClients clients, IOptions<AiRoutingOptions> options, TimeProvider timeProvider, BudgetClient? budgets = null, IUsageLedger? ledger = null)
+        : this(catalog, (options ?? throw new ArgumentNullException(nameof(options))).Value, ChatFactory(clients), EmbeddingFactory(clients), timeProvider, budgets, ledger)
     {
     }
 
@@ -39,13 +58,16 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         AiRoutingOptions options,
         Func<AiDeployment, IChatClient?> chatClients,
         Func<AiDeployment, IEmbeddingGenerator<string, Embedding<float>>?> embeddingGenerators,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        BudgetClient? budgets = null,
+        IUsageLedger? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Catalog = catalog;
         _time = timeProvider;
+        _meter = new AiCallMeter(budgets, ledger, timeProvider);
         _defaultMaxOutputTokens = options.DefaultMaxOutputTokens;
         var states = new DeploymentState[catalog.Deployments.Count];
         for (var i = 0; i < states.Length; i++)
@@ -76,39 +98,54 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         {
             var count = Decide(list, options, ranked, out var request);
             var charge = new AiCallCharge(request.PromptTokens, request.MaxOutputTokens);
-            List<Exception>? failures = null;
-            for (var i = 0; i < count; i++)
+            var metered = await _meter.BeginAsync(options?.AdditionalProperties, MaximumCost(charge, ranked, count), cancellationToken);
+            try
             {
-                var deployment = _table[ranked[i]];
-                if (deployment.IsCooling(_time.GetTimestamp()))
+                List<Exception>? failures = null;
+                for (var i = 0; i < count; i++)
                 {
-                    continue;
+                    var deployment = _table[ranked[i]];
+                    if (deployment.IsCooling(_time.GetTimestamp()))
+                    {
+                        continue;
+                    }
+
+                    var attempt = ForDeployment(options, deployment, request.MaxOutputTokens);
+                    var started = _time.GetTimestamp();
+                    try
+                    {
+                        var response = await deployment.Pipeline.ExecuteAsync(
+                            static async (state, _) => await state.Client.GetResponseAsync(state.Messages, state.Options, state.Token),
+                            (Client: deployment.Chat!, Messages: list, Options: attempt, Token: cancellationToken),
+                            cancellationToken);
+                        var latency = _time.GetElapsedTime(started);
+                        deployment.RecordLatency(latency);
+                        var report = charge.Settle(deployment.Deployment, response.Usage, response.Text.Length, (failures?.Count ?? 0) + 1, latency);
+                        response.AdditionalProperties ??= [];
+                        response.AdditionalProperties[AiUsageReport.PropertyName] = report;
+                        AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
+                        if (metered is not null)
+                        {
+                            await metered.ChargeAsync(UsageOutcome.Succeeded, report);
+                        }
+
+                        return response;
+                    }
+                    catch (Exception ex) when (CanFailOver(ex, cancellationToken))
+                    {
+                        AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
+                        (failures ??= []).Add(Named(deployment, ex));
+                    }
                 }
 
-                var attempt = ForDeployment(options, deployment, request.MaxOutputTokens);
-                var started = _time.GetTimestamp();
-                try
-                {
-                    var response = await deployment.Pipeline.ExecuteAsync(
-                        static async (state, _) => await state.Client.GetResponseAsync(state.Messages, state.Options, state.Token),
-                        (Client: deployment.Chat!, Messages: list, Options: attempt, Token: cancellationToken),
-                        cancellationToken);
-                    var latency = _time.GetElapsedTime(started);
-                    deployment.RecordLatency(latency);
-                    var report = charge.Settle(deployment.Deployment, response.Usage, response.Text.Length, (failures?.Count ?? 0) + 1, latency);
-                    response.AdditionalProperties ??= [];
-                    response.AdditionalProperties[AiUsageReport.PropertyName] = report;
-                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
-                    return response;
-                }
-                catch (Exception ex) when (CanFailOver(ex, cancellationToken))
-                {
-                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
-                    (failures ??= []).Add(Named(deployment, ex));
-                }
+                throw Exhausted(failures);
             }
-
-            throw Exhausted(failures);
+            catch (Exception ex) when (metered is not null)
+            {
+                // No deployment answered: nothing was spent, so the reservation is freed (a no-op once charged).
+                await metered.ReleaseAsync(Ended(ex, cancellationToken));
+                throw;
+            }
         }
         catch (AiProviderException ex) when (ex.Kind == AiFailureKind.Rejected)
         {
@@ -128,41 +165,52 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         OpenedStream? opened = null;
         DeploymentState? deployment = null;
         AiCallCharge charge;
+        AiMeteredCall? metered = null;
         var started = _time.GetTimestamp();
         int attempts;
         try
         {
             var count = Decide(list, options, ranked, out var request);
             charge = new AiCallCharge(request.PromptTokens, request.MaxOutputTokens);
-            List<Exception>? failures = null;
-            for (var i = 0; i < count && opened is null; i++)
+            metered = await _meter.BeginAsync(options?.AdditionalProperties, MaximumCost(charge, ranked, count), cancellationToken);
+            try
             {
-                deployment = _table[ranked[i]];
-                if (deployment.IsCooling(_time.GetTimestamp()))
+                List<Exception>? failures = null;
+                for (var i = 0; i < count && opened is null; i++)
                 {
-                    continue;
+                    deployment = _table[ranked[i]];
+                    if (deployment.IsCooling(_time.GetTimestamp()))
+                    {
+                        continue;
+                    }
+
+                    started = _time.GetTimestamp();
+                    try
+                    {
+                        opened = await OpenAsync(deployment, list, ForDeployment(options, deployment, request.MaxOutputTokens), cancellationToken);
+                        deployment.RecordLatency(_time.GetElapsedTime(started));
+                    }
+                    catch (Exception ex) when (CanFailOver(ex, cancellationToken) || (ex is AiProviderException { Kind: AiFailureKind.StreamInterrupted } && !cancellationToken.IsCancellationRequested))
+                    {
+                        // Nothing reached the caller yet, so even a stream cut before its first token falls over.
+                        AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
+                        (failures ??= []).Add(Named(deployment, ex));
+                    }
                 }
 
-                started = _time.GetTimestamp();
-                try
+                if (opened is null)
                 {
-                    opened = await OpenAsync(deployment, list, ForDeployment(options, deployment, request.MaxOutputTokens), cancellationToken);
-                    deployment.RecordLatency(_time.GetElapsedTime(started));
+                    throw Exhausted(failures);
                 }
-                catch (Exception ex) when (CanFailOver(ex, cancellationToken) || (ex is AiProviderException { Kind: AiFailureKind.StreamInterrupted } && !cancellationToken.IsCancellationRequested))
-                {
-                    // Nothing reached the caller yet, so even a stream cut before its first token falls over.
-                    AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), FailedOver);
-                    (failures ??= []).Add(Named(deployment, ex));
-                }
+
+                attempts = (failures?.Count ?? 0) + 1;
             }
-
-            if (opened is null)
+            catch (Exception ex) when (metered is not null)
             {
-                throw Exhausted(failures);
+                // Nothing reached the caller and nothing answered: the reservation is freed.
+                await metered.ReleaseAsync(Ended(ex, cancellationToken));
+                throw;
             }
-
-            attempts = (failures?.Count ?? 0) + 1;
         }
         catch (AiProviderException ex) when (ex.Kind == AiFailureKind.Rejected)
         {
@@ -178,28 +226,64 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         long characters = 0;
         string? responseId = null;
         string? modelId = null;
-        foreach (var update in opened.Buffered)
+        AiUsageReport? report = null;
+        Exception? cut = null;
+        try
         {
-            Observe(update, ref usage, ref characters, ref responseId, ref modelId);
-            yield return update;
-        }
+            foreach (var update in opened.Buffered)
+            {
+                Observe(update, ref usage, ref characters, ref responseId, ref modelId);
+                yield return update;
+            }
 
-        while (!opened.Ended && await stream.MoveNextAsync())
-        {
-            var update = stream.Current;
-            Observe(update, ref usage, ref characters, ref responseId, ref modelId);
-            yield return update;
-        }
+            while (!opened.Ended)
+            {
+                bool moved;
+                try
+                {
+                    moved = await stream.MoveNextAsync();
+                }
+                catch (Exception ex)
+                {
+                    cut = ex;
+                    throw;
+                }
 
-        var report = charge.Settle(deployment!.Deployment, usage, characters, attempts, _time.GetElapsedTime(started));
-        AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
-        yield return new ChatResponseUpdate
+                if (!moved)
+                {
+                    break;
+                }
+
+                var update = stream.Current;
+                Observe(update, ref usage, ref characters, ref responseId, ref modelId);
+                yield return update;
+            }
+
+            report = charge.Settle(deployment!.Deployment, usage, characters, attempts, _time.GetElapsedTime(started));
+            AllixiosTelemetry.AiCalls.Add(1, new KeyValuePair<string, object?>("deployment", deployment.Deployment.Id), Succeeded);
+            if (metered is not null)
+            {
+                await metered.ChargeAsync(UsageOutcome.Succeeded, report);
+            }
+
+            yield return new ChatResponseUpdate
+            {
+                Role = ChatRole.Assistant,
+                ResponseId = responseId,
+                ModelId = modelId,
+                AdditionalProperties = new() { [AiUsageReport.PropertyName] = report },
+            };
+        }
+        finally
         {
-            Role = ChatRole.Assistant,
-            ResponseId = responseId,
-            ModelId = modelId,
-            AdditionalProperties = new() { [AiUsageReport.PropertyName] = report },
-        };
+            // Cut after the first token (by the provider, or by the caller stopping early): what was streamed was paid
+            // for, so it is charged with the usage seen so far or an estimate from the prompt and the text streamed.
+            if (report is null && metered is not null)
+            {
+                var partial = charge.Settle(deployment!.Deployment, usage, characters, attempts, _time.GetElapsedTime(started));
+                await metered.ChargeAsync(cut is null ? UsageOutcome.Cancelled : Ended(cut, cancellationToken), partial);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -231,32 +315,47 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
             }
 
             var charge = new AiCallCharge(PromptTokenEstimate.Of(input), 0);
-            List<Exception>? failures = null;
-            for (var i = 0; i < count; i++)
+            var metered = await _meter.BeginAsync(options?.AdditionalProperties, MaximumCost(charge, ranked, count), cancellationToken);
+            try
             {
-                var deployment = _table[ranked[i]];
-                var attempt = options?.Clone() ?? new EmbeddingGenerationOptions();
-                attempt.ModelId = deployment.Deployment.UpstreamModel;
-                var started = _time.GetTimestamp();
-                try
+                List<Exception>? failures = null;
+                for (var i = 0; i < count; i++)
                 {
-                    var result = await deployment.Pipeline.ExecuteAsync(
-                        static async (state, _) => await state.Generator.GenerateAsync(state.Input, state.Options, state.Token),
-                        (Generator: deployment.Embeddings!, Input: input, Options: attempt, Token: cancellationToken),
-                        cancellationToken);
-                    var latency = _time.GetElapsedTime(started);
-                    deployment.RecordLatency(latency);
-                    result.AdditionalProperties ??= [];
-                    result.AdditionalProperties[AiUsageReport.PropertyName] = charge.Settle(deployment.Deployment, result.Usage, 0, (failures?.Count ?? 0) + 1, latency);
-                    return result;
-                }
-                catch (Exception ex) when (CanFailOver(ex, cancellationToken))
-                {
-                    (failures ??= []).Add(Named(deployment, ex));
-                }
-            }
+                    var deployment = _table[ranked[i]];
+                    var attempt = options?.Clone() ?? new EmbeddingGenerationOptions();
+                    attempt.ModelId = deployment.Deployment.UpstreamModel;
+                    var started = _time.GetTimestamp();
+                    try
+                    {
+                        var result = await deployment.Pipeline.ExecuteAsync(
+                            static async (state, _) => await state.Generator.GenerateAsync(state.Input, state.Options, state.Token),
+                            (Generator: deployment.Embeddings!, Input: input, Options: attempt, Token: cancellationToken),
+                            cancellationToken);
+                        var latency = _time.GetElapsedTime(started);
+                        deployment.RecordLatency(latency);
+                        result.AdditionalProperties ??= [];
+                        var report = charge.Settle(deployment.Deployment, result.Usage, 0, (failures?.Count ?? 0) + 1, latency);
+                        result.AdditionalProperties[AiUsageReport.PropertyName] = report;
+                        if (metered is not null)
+                        {
+                            await metered.ChargeAsync(UsageOutcome.Succeeded, report);
+                        }
 
-            throw Exhausted(failures);
+                        return result;
+                    }
+                    catch (Exception ex) when (CanFailOver(ex, cancellationToken))
+                    {
+                        (failures ??= []).Add(Named(deployment, ex));
+                    }
+                }
+
+                throw Exhausted(failures);
+            }
+            catch (Exception ex) when (metered is not null)
+            {
+                await metered.ReleaseAsync(Ended(ex, cancellationToken));
+                throw;
+            }
         }
         finally
         {
@@ -478,6 +577,21 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         attempt.MaxOutputTokens = maxOutputTokens;
         return attempt;
     }
+
+    /// <summary>What a call may cost at most: the dearest of the deployments it may be routed to, so a failover stays within the reservation.</summary>
+    private decimal MaximumCost(AiCallCharge charge, int[] ranked, int count)
+    {
+        var most = 0m;
+        for (var i = 0; i < count; i++)
+        {
+            most = Math.Max(most, charge.MaximumCost(_table[ranked[i]].Deployment.Model));
+        }
+
+        return most;
+    }
+
+    private static UsageOutcome Ended(Exception exception, CancellationToken cancellationToken) =>
+        exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? UsageOutcome.Cancelled : UsageOutcome.Failed;
 
     private static bool CanFailOver(Exception exception, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested

@@ -33,7 +33,7 @@ public sealed record AiUsageReport
     /// <summary>The cost at the catalog's prices.</summary>
     public decimal Cost { get; init; }
 
-    /// <summary>The most the call could have cost on the deployment that answered (prompt estimate × input price + max output tokens × output price): what a budget reserves.</summary>
+    /// <summary>The most the call could have cost on the deployment that answered (prompt estimate × input price + max output tokens × output price). A budget reserves the largest of these over the deployments the call may be routed to.</summary>
     public decimal MaximumCost { get; init; }
 
     /// <summary>How many deployments were tried, the one that answered included.</summary>

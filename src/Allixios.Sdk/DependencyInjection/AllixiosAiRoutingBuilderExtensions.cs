@@ -19,7 +19,8 @@ public static class AllixiosAiRoutingBuilderExtensions
     /// 429, 5xx, broken connections and attempt timeouts with exponential backoff and jitter, waiting out a
     /// <c>Retry-After</c> up to <see cref="AiRoutingOptions.MaxRetryDelay"/> (a longer one fails over at once). Each
     /// deployment's circuit breaker lives in the router. Options are checked at start. Calling it again adds nothing
-    /// twice but applies <paramref name="configure"/>.
+    /// twice but applies <paramref name="configure"/>. It also adds budgets and the usage ledger (<c>AddUsage</c>): calls
+    /// that name a tenant reserve their maximum cost and are recorded.
     /// </summary>
     public static IAllixiosBuilder AddAiRouting(this IAllixiosBuilder builder, Action<AiRoutingOptions>? configure = null)
     {
@@ -36,6 +37,8 @@ public static class AllixiosAiRoutingBuilderExtensions
             return builder;
         }
 
+        // Routed calls are budgeted and recorded, so the router needs the budgets and the ledger.
+        builder.AddUsage();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AiModelCatalog>();
         services.TryAddSingleton<AiProviderClients>();
