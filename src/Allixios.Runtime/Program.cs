@@ -56,6 +56,14 @@ allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.A
 allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
 builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
 
+// Semantic and hybrid modes are opt-in (Allixios:Search:Semantic:Enabled=true): documents are then embedded on upsert by
+// the local MiniLM model (Allixios:Embeddings) into the vector index; without it the runtime never loads a model.
+if (builder.Configuration.GetValue<bool>("Allixios:Search:Semantic:Enabled"))
+{
+    allixios.AddSemanticSearch(o => builder.Configuration.GetSection(Allixios.Search.Hybrid.SemanticSearchOptions.SectionName).Bind(o));
+    builder.Services.AddOptions<Allixios.Search.Embeddings.LocalEmbeddingOptions>().BindConfiguration(Allixios.Search.Embeddings.LocalEmbeddingOptions.SectionName);
+}
+
 // Budgets, the usage ledger and resource rate limits (added by AddOrchestration; bound here from configuration).
 builder.Services.AddOptions<Allixios.Usage.UsageOptions>().BindConfiguration(Allixios.Usage.UsageOptions.SectionName);
 builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindConfiguration(Allixios.Orchestration.JobAdmissionOptions.SectionName);
