@@ -49,6 +49,15 @@ builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindC
 builder.Services.AddOptions<Allixios.Orchestration.CronOptions>().BindConfiguration(Allixios.Orchestration.CronOptions.SectionName);
 ConfiguredJobTypes.AddTo(allixios, builder.Configuration);
 
+// Semantic and hybrid modes are opt-in (Allixios:Search:Semantic:Enabled=true): documents are then embedded on upsert by
+// the local MiniLM model (Allixios:Embeddings) into the vector index; without it the runtime never loads a model.
+// Before AddAiRouting: the first embedding generator registered wins, and the router's would need deployments.
+if (builder.Configuration.GetValue<bool>("Allixios:Search:Semantic:Enabled"))
+{
+    allixios.AddSemanticSearch(o => builder.Configuration.GetSection(Allixios.Search.Hybrid.SemanticSearchOptions.SectionName).Bind(o));
+    builder.Services.AddOptions<Allixios.Search.Embeddings.LocalEmbeddingOptions>().BindConfiguration(Allixios.Search.Embeddings.LocalEmbeddingOptions.SectionName);
+}
+
 // The AI router: providers, deployments and policies from Allixios:AiRouting (none configured: no model to route to).
 allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.AiRoutingOptions.SectionName).Bind(o));
 

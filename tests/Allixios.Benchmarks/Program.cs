@@ -12,7 +12,7 @@ if (scenario == "embed")
     return await EmbedScenario.RunAsync(args[1..]);
 }
 
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -22,9 +22,11 @@ var concurrency = 64;
 var rounds = 200;
 string? dataset = null;
 var mode = "lexical";
+string? fusion = null;
+var sweep = false;
 for (var i = 1; i < args.Length; i++)
 {
-    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode")
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion")
     {
         var value = args[++i];
         switch (args[i - 1])
@@ -35,6 +37,7 @@ for (var i = 1; i < args.Length; i++)
             case "--runtime": runtime = value; break;
             case "--dataset": dataset = value; break;
             case "--mode": mode = value; break;
+            case "--fusion" when value is "rrf" or "weighted": fusion = value; break;
             case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
             case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
             case "--rounds" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0: rounds = r; break;
@@ -42,6 +45,10 @@ for (var i = 1; i < args.Length; i++)
                 await Console.Error.WriteLineAsync($"Bad value '{value}' for {args[i - 1]}. {Usage}");
                 return 2;
         }
+    }
+    else if (args[i] == "--sweep")
+    {
+        sweep = true;
     }
     else
     {
@@ -68,7 +75,7 @@ switch (scenario)
     case "ai-overhead":
         return AiDecisionScenario.Run();
     case "search-quality" when dataset is not null:
-        return await SearchQualityScenario.RunAsync(dataset, store, mode, connection);
+        return await SearchQualityScenario.RunAsync(dataset, store, mode, connection, fusion, sweep);
     default:
         await Console.Error.WriteLineAsync($"Usage: dotnet run -c Release --project tests/Allixios.Benchmarks -- <scenario> [options]\n{Usage}");
         return 2;

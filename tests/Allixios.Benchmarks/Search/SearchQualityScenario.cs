@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Allixios.Benchmarks.Orchestration;
 using Allixios.Search;
+using Allixios.Search.Embeddings;
 using Allixios.Search.Hybrid;
+using Allixios.Search.Vectors;
 using Allixios.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,13 +12,16 @@ namespace Allixios.Benchmarks.Search;
 
 /// <summary>
 /// search-quality: indexes Cranfield in the chosen store, runs its 225 queries in the chosen mode and prints nDCG@10,
-/// Recall@100 and the query latency p50/p95 (ms).
+/// Recall@100 and the query latency p50/p95 (ms). Semantic and hybrid embed the documents with the local MiniLM embedder
+/// into the store's vector index, as <c>AddSemanticSearch</c> does. <c>--fusion</c> picks the hybrid fusion (default:
+/// <see cref="HybridSearchOptions"/>' default); <c>--sweep</c> also prints nDCG@10 and Recall@100 of a grid of fusion
+/// settings over the same index, which is how the defaults were chosen.
 /// </summary>
 internal static class SearchQualityScenario
 {
     private const string Tenant = "cranfield";
 
-    public static async Task<int> RunAsync(string dataset, string store, string mode, string? connection)
+    public static async Task<int> RunAsync(string dataset, string store, string mode, string? connection, string? fusion = null, bool sweep = false)
     {
         if (!Enum.TryParse<SearchMode>(mode, ignoreCase: true, out var searchMode) || !Enum.IsDefined(searchMode))
         {
@@ -24,19 +29,25 @@ internal static class SearchQualityScenario
             return 2;
         }
 
+        var hybrid = new HybridSearchOptions();
+        if (fusion is not null)
+        {
+            hybrid.Fusion = fusion == "weighted" ? FusionMethod.WeightedScores : FusionMethod.ReciprocalRank;
+        }
+
         var collection = CranfieldCollection.Load(dataset);
         var options = Options.Create(new SearchOptions());
         switch (store)
         {
             case "memory":
-                return await MeasureAsync(collection, new InMemorySearchIndex(options), store, searchMode);
+                return await MeasureAsync(collection, new InMemorySearchIndex(options), new InMemoryVectorIndex(), store, searchMode, hybrid, sweep);
             case "postgres" when !string.IsNullOrWhiteSpace(connection):
                 await using (var database = await BenchmarkDatabase.CreateAsync(connection))
                 {
                     var builder = new NpgsqlDataSourceBuilder(database.ConnectionString);
                     await using var dataSource = builder.Build();
                     await new MigrationRunner(dataSource).MigrateAsync();
-                    return await MeasureAsync(collection, new PostgresSearchIndex(dataSource, options, TimeProvider.System), store, searchMode);
+                    return await MeasureAsync(collection, new PostgresSearchIndex(dataSource, options, TimeProvider.System), new PostgresVectorIndex(dataSource), store, searchMode, hybrid, sweep);
                 }
 
             case "postgres":
@@ -48,15 +59,14 @@ internal static class SearchQualityScenario
         }
     }
 
-    private static async Task<int> MeasureAsync(CranfieldCollection collection, ISearchIndex index, string store, SearchMode mode)
+    private static async Task<int> MeasureAsync(
+        CranfieldCollection collection, ISearchIndex lexical, IVectorIndex vectorIndex, string store, SearchMode mode, HybridSearchOptions hybrid, bool sweep)
     {
-        // No embedding generator or vector index is wired into the benchmarks yet: semantic and hybrid say so and stop.
-        var search = new HybridSearch(index, Options.Create(new SearchOptions()), Options.Create(new HybridSearchOptions()));
-        if (mode != SearchMode.Lexical && !search.SupportsSemantic)
-        {
-            await Console.Error.WriteLineAsync($"search-quality --mode {mode.ToString().ToLowerInvariant()} needs an embedding generator and a vector index, and none is configured in this build; run --mode lexical.");
-            return 2;
-        }
+        using var generator = mode == SearchMode.Lexical ? null : new MiniLmEmbeddingGenerator(new LocalEmbeddingOptions());
+        var semantic = new SemanticSearchOptions();
+        var index = generator is null ? lexical : new SemanticSearchIndex(lexical, generator, vectorIndex, semantic);
+        var vectors = generator is null ? null : new VectorIndexSearch(vectorIndex, semantic.IndexName);
+        var search = new HybridSearch(index, Options.Create(new SearchOptions()), Options.Create(hybrid), generator, vectors);
 
         var indexing = Stopwatch.StartNew();
         foreach (var chunk in collection.Documents.Chunk(500))
@@ -65,7 +75,7 @@ internal static class SearchQualityScenario
         }
 
         indexing.Stop();
-        await Console.Error.WriteLineAsync($"Indexed {collection.Documents.Count} documents in {indexing.Elapsed.TotalSeconds:F1} s.");
+        await Console.Error.WriteLineAsync($"Indexed {collection.Documents.Count} documents{(generator is null ? string.Empty : " with their vectors")} in {indexing.Elapsed.TotalSeconds:F1} s.");
 
         // One warm-up pass so that first-call costs (JIT, plans, pools) do not count as query latency.
         foreach (var query in collection.Queries.Take(20))
@@ -73,6 +83,44 @@ internal static class SearchQualityScenario
             await search.SearchAsync(Tenant, new SearchQuery(query.Text) { Top = 100 }, mode);
         }
 
+        var (ndcg, recall, latencies) = await EvaluateAsync(collection, search, mode);
+        var name = $"search.cranfield.{store}.{mode.ToString().ToLowerInvariant()}";
+        new Figure($"{name}.ndcg@10", ndcg, "score").Print();
+        new Figure($"{name}.recall@100", recall, "score").Print();
+        new Figure($"{name}.latency.p50", Math.Round(RetrievalMetrics.Percentile(latencies, 50), 2), "ms").Print();
+        new Figure($"{name}.latency.p95", Math.Round(RetrievalMetrics.Percentile(latencies, 95), 2), "ms").Print();
+        if (sweep && mode == SearchMode.Hybrid)
+        {
+            foreach (var (label, settings) in SweepSettings())
+            {
+                var variant = new HybridSearch(index, Options.Create(new SearchOptions()), Options.Create(settings), generator, vectors);
+                var (n, r, _) = await EvaluateAsync(collection, variant, mode);
+                new Figure($"{name}.{label}.ndcg@10", n, "score").Print();
+                new Figure($"{name}.{label}.recall@100", r, "score").Print();
+            }
+        }
+
+        return 0;
+    }
+
+    private static IEnumerable<(string Label, HybridSearchOptions Settings)> SweepSettings()
+    {
+        foreach (var k in new[] { 10, 30, 60 })
+        {
+            foreach (var weight in new[] { 0.3, 0.5, 0.7 })
+            {
+                yield return (FormattableString.Invariant($"rrf-k{k}-lexical{weight:0.0}"), new HybridSearchOptions { Fusion = FusionMethod.ReciprocalRank, RrfK = k, LexicalWeight = weight });
+            }
+        }
+
+        foreach (var weight in new[] { 0.2, 0.3, 0.4, 0.5, 0.6, 0.7 })
+        {
+            yield return (FormattableString.Invariant($"weighted-lexical{weight:0.0}"), new HybridSearchOptions { Fusion = FusionMethod.WeightedScores, LexicalWeight = weight });
+        }
+    }
+
+    private static async Task<(double Ndcg, double Recall, List<double> Latencies)> EvaluateAsync(CranfieldCollection collection, HybridSearch search, SearchMode mode)
+    {
         var (ndcg, recall, latencies) = (0.0, 0.0, new List<double>());
         foreach (var query in collection.Queries)
         {
@@ -85,11 +133,6 @@ internal static class SearchQualityScenario
             recall += RetrievalMetrics.RecallAt(ranked, gains, 100);
         }
 
-        var name = $"search.cranfield.{store}.{mode.ToString().ToLowerInvariant()}";
-        new Figure($"{name}.ndcg@10", Math.Round(ndcg / collection.Queries.Count, 3), "score").Print();
-        new Figure($"{name}.recall@100", Math.Round(recall / collection.Queries.Count, 3), "score").Print();
-        new Figure($"{name}.latency.p50", Math.Round(RetrievalMetrics.Percentile(latencies, 50), 2), "ms").Print();
-        new Figure($"{name}.latency.p95", Math.Round(RetrievalMetrics.Percentile(latencies, 95), 2), "ms").Print();
-        return 0;
+        return (Math.Round(ndcg / collection.Queries.Count, 3), Math.Round(recall / collection.Queries.Count, 3), latencies);
     }
 }
