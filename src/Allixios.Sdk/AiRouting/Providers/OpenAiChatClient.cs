@@ -70,23 +70,8 @@ public sealed class OpenAiChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        HttpResponseMessage response;
-        try
+        using (var response = await ProviderStreams.OpenAsync(_provider, ct => _api.StreamAsync(request, ct), cancellationToken))
         {
-            response = await _api.StreamAsync(request, cancellationToken);
-        }
-        catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
-        {
-            throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ProviderErrors.FromResponseAsync(_provider, response, cancellationToken);
-            }
-
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             await using var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             var done = false;
