@@ -1,7 +1,6 @@
 using Allixios.Orchestration;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
-using Allixios.Runtime.Services;
 using Allixios.Tenancy;
 using Grpc.Core;
 
@@ -49,12 +48,12 @@ internal static class JobsDashboard
         }
         catch (AllixiosException e)
         {
-            await JobEventStream.WriteErrorAsync(http, ErrorMapping.ToRpcException(e, http).Status);
+            await RpcStatusResponse.WriteAsync(http, ErrorMapping.ToRpcException(e, http).Status);
             return;
         }
         catch (RpcException e)
         {
-            await JobEventStream.WriteErrorAsync(http, e.Status);
+            await RpcStatusResponse.WriteAsync(http, e.Status);
             return;
         }
 

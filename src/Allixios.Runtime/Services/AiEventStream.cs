@@ -50,17 +50,17 @@ internal static class AiEventStream
         }
         catch (AllixiosException e)
         {
-            await WriteErrorAsync(http, ErrorMapping.ToRpcException(e, http).Status);
+            await RpcStatusResponse.WriteAsync(http, ErrorMapping.ToRpcException(e, http).Status);
             return;
         }
         catch (AiProviderException e)
         {
-            await WriteErrorAsync(http, AiService.ToRpcException(e, http).Status);
+            await RpcStatusResponse.WriteAsync(http, AiService.ToRpcException(e, http).Status);
             return;
         }
         catch (RpcException e)
         {
-            await WriteErrorAsync(http, e.Status);
+            await RpcStatusResponse.WriteAsync(http, e.Status);
             return;
         }
 
@@ -96,22 +96,5 @@ internal static class AiEventStream
                 await http.Response.WriteAsync($"event: error\ndata: {System.Text.Json.JsonSerializer.Serialize(new { code = (int)status.StatusCode, message = status.Detail })}\n\n", http.RequestAborted);
             }
         }
-    }
-
-    // Written as transcoding writes its errors (a google.rpc.Status body), so ProblemDetailsMiddleware makes the same problem+json of it.
-    private static async Task WriteErrorAsync(HttpContext http, Status status)
-    {
-        http.Response.StatusCode = status.StatusCode switch
-        {
-            StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
-            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
-            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
-            StatusCode.NotFound => StatusCodes.Status404NotFound,
-            StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
-            StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
-            StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status500InternalServerError,
-        };
-        await http.Response.WriteAsJsonAsync(new { code = (int)status.StatusCode, message = status.Detail }, http.RequestAborted);
     }
 }

@@ -34,12 +34,12 @@ internal static class JobEventStream
         }
         catch (AllixiosException e)
         {
-            await WriteErrorAsync(http, ErrorMapping.ToRpcException(e, http).Status);
+            await RpcStatusResponse.WriteAsync(http, ErrorMapping.ToRpcException(e, http).Status);
             return;
         }
         catch (RpcException e)
         {
-            await WriteErrorAsync(http, e.Status);
+            await RpcStatusResponse.WriteAsync(http, e.Status);
             return;
         }
 
@@ -66,20 +66,5 @@ internal static class JobEventStream
                 // sent: the stream just ends, and a GET of the job says why.
             }
         }
-    }
-
-    // Written as transcoding writes its errors (a google.rpc.Status body), so ProblemDetailsMiddleware makes the same problem+json of it.
-    internal static async Task WriteErrorAsync(HttpContext http, Status status)
-    {
-        http.Response.StatusCode = status.StatusCode switch
-        {
-            StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
-            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
-            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
-            StatusCode.NotFound => StatusCodes.Status404NotFound,
-            StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
-            _ => StatusCodes.Status500InternalServerError,
-        };
-        await http.Response.WriteAsJsonAsync(new { code = (int)status.StatusCode, message = status.Detail }, http.RequestAborted);
     }
 }
