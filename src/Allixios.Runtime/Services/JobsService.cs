@@ -31,6 +31,21 @@ internal sealed class JobsService(JobClient jobs) : Jobs.JobsBase
         return response;
     }
 
+    public override async Task<EnqueueWorkflowResponse> EnqueueWorkflow(EnqueueWorkflowRequest request, ServerCallContext context)
+    {
+        var caller = Writer(context);
+        var steps = request.Steps.Select((step, i) => new Orchestration.WorkflowStep(
+            step.Name,
+            step.Job?.ToNewJob() ?? throw new AllixiosException(AllixiosErrorKind.InvalidArgument, "invalid_workflow", $"steps[{i}] ('{step.Name}') has no job: give each step a job."))
+        {
+            DependsOn = step.DependsOn.ToList(),
+        }).ToList();
+        var enqueued = await jobs.EnqueueWorkflowAsync(caller.TenantId, steps, context.CancellationToken);
+        var response = new EnqueueWorkflowResponse();
+        response.Steps.Add(enqueued.Select((job, i) => new WorkflowStepJob { Name = steps[i].Name, Job = job.ToContract() }));
+        return response;
+    }
+
     public override async Task<Contracts.V1.Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var caller = Reader(context);

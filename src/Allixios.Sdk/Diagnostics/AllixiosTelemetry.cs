@@ -43,6 +43,16 @@ public static class AllixiosTelemetry
         unit: "s",
         description: "How long job attempts ran in this process's worker, by job type and outcome.");
 
+    internal static readonly Counter<long> CronFires = Meter.CreateCounter<long>(
+        "allixios.cron.fires",
+        unit: "{fire}",
+        description: "Cron fire times this process handled, by outcome (enqueued; duplicate: another runner enqueued it; rejected: the job no longer validates; skipped: a missed fire time its misfire policy dropped).");
+
+    internal static readonly Histogram<double> CronFireLag = Meter.CreateHistogram<double>(
+        "allixios.cron.fire_lag",
+        unit: "s",
+        description: "How long after its fire time a cron job was enqueued: the scheduler's own delay, or a missed fire's age.");
+
     internal static readonly Counter<long> AiCalls = Meter.CreateCounter<long>(
         "allixios.ai.calls",
         unit: "{call}",

@@ -1,3 +1,4 @@
+using Allixios.Diagnostics;
 using Cronos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,20 +63,35 @@ public sealed partial class CronScheduleRunner(
         var enqueued = 0;
         DateTimeOffset? lastFire = null;
         string? lastError = null;
-        foreach (var fireAt in FireTimes(schedule, expression, zone, due, now, settings.MisfireThreshold))
+        var fireTimes = FireTimes(schedule, expression, zone, due, now, settings.MisfireThreshold, out var skipped);
+        if (skipped > 0)
         {
+            AllixiosTelemetry.CronFires.Add(skipped, new KeyValuePair<string, object?>("outcome", "skipped"));
+        }
+
+        foreach (var fireAt in fireTimes)
+        {
+            string outcome;
             try
             {
                 var result = await jobs.EnqueueAsync(schedule.TenantId, schedule.Job with { IdempotencyKey = IdempotencyKey(schedule, fireAt) }, cancellationToken);
                 enqueued += result.Created ? 1 : 0;
                 lastFire = fireAt;
+                outcome = result.Created ? "enqueued" : "duplicate";
+                if (result.Created)
+                {
+                    AllixiosTelemetry.CronFireLag.Record((time.GetUtcNow() - fireAt).TotalSeconds);
+                }
             }
             catch (AllixiosException e) when (e.Kind == AllixiosErrorKind.InvalidArgument)
             {
                 // The job type or its schema changed since the schedule was saved: this fire is lost, and the schedule says why.
                 lastError = $"The job for fire time {fireAt:O} was not enqueued: {e.Message}";
                 LogFireRejected(schedule.Id, schedule.TenantId, lastError);
+                outcome = "rejected";
             }
+
+            AllixiosTelemetry.CronFires.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         }
 
         var next = expression.GetNextOccurrence(now, zone);
@@ -84,14 +100,16 @@ public sealed partial class CronScheduleRunner(
     }
 
     // Fire times from the schedule's due time up to now: those within the misfire threshold of now are on time and always
-    // fire; older ones were missed, and the policy decides.
-    private static List<DateTimeOffset> FireTimes(CronSchedule schedule, CronExpression expression, TimeZoneInfo zone, DateTimeOffset due, DateTimeOffset now, TimeSpan threshold)
+    // fire; older ones were missed, and the policy decides. Skipped counts the missed ones it dropped.
+    private static List<DateTimeOffset> FireTimes(CronSchedule schedule, CronExpression expression, TimeZoneInfo zone, DateTimeOffset due, DateTimeOffset now, TimeSpan threshold, out int skipped)
     {
+        var occurrences = 0;
         var onTime = new List<DateTimeOffset>();
         var missed = new Queue<DateTimeOffset>();
         var keepMissed = schedule.Misfire == CronMisfirePolicy.FireAll ? schedule.MaxMissedFires : 1;
         foreach (var occurrence in expression.GetOccurrences(due, now, zone, fromInclusive: true, toInclusive: true))
         {
+            occurrences++;
             if (now - occurrence <= threshold)
             {
                 onTime.Add(occurrence);
@@ -106,12 +124,14 @@ public sealed partial class CronScheduleRunner(
             }
         }
 
-        return schedule.Misfire switch
+        List<DateTimeOffset> fire = schedule.Misfire switch
         {
             CronMisfirePolicy.Skip => onTime,
             CronMisfirePolicy.FireOnce => onTime.Count > 0 ? onTime : [.. missed],
             _ => [.. missed, .. onTime],
         };
+        skipped = occurrences - fire.Count;
+        return fire;
     }
 
     [LoggerMessage(EventId = 2101, EventName = "CronFireRejected", Level = LogLevel.Warning, Message = "Cron schedule {ScheduleId} of tenant {TenantId} enqueued nothing: {Reason}")]

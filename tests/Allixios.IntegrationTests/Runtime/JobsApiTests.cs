@@ -89,6 +89,62 @@ public sealed class JobsApiTests(JobsRuntimeFixture fixture) : IClassFixture<Job
     }
 
     [Fact]
+    public async Task A_workflow_step_waits_for_its_dependency_and_is_cancelled_with_a_reason_naming_it_when_that_is_cancelled()
+    {
+        var (_, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");
+
+        var workflow = await PostAsync(
+            "/v1/jobs:enqueueWorkflow",
+            """{"steps":[{"name":"publish","job":{"type":"image.render","payload":{"width":1}},"dependsOn":["draft"]},{"name":"draft","job":{"type":"content.generate","payload":{"topic":"a"}}}]}""",
+            key);
+        var steps = workflow.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("job"));
+        await PostAsync($"/v1/jobs/{steps["draft"].GetProperty("jobId").GetString()}:cancel", """{"reason":"brief withdrawn"}""", key);
+        var publish = await GetAsync($"/v1/jobs/{steps["publish"].GetProperty("jobId").GetString()}", key);
+
+        Assert.Equal(["publish", "draft"], workflow.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal("waiting", steps["publish"].GetProperty("state").GetString());
+        Assert.Equal("available", steps["draft"].GetProperty("state").GetString());
+        Assert.Equal("cancelled", publish.GetProperty("state").GetString());
+        Assert.Contains(steps["draft"].GetProperty("jobId").GetString()!, publish.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"steps":[]}""", "1 to 100")]
+    [InlineData("""{"steps":[{"name":"a","job":{"type":"content.generate","payload":{"topic":"a"}},"dependsOn":["b"]},{"name":"b","job":{"type":"content.generate","payload":{"topic":"b"}},"dependsOn":["a"]}]}""", "cycle")]
+    [InlineData("""{"steps":[{"name":"a","job":{"type":"content.generate","payload":{"topic":"a"}},"dependsOn":["nope"]}]}""", "not a step")]
+    [InlineData("""{"steps":[{"name":"a"}]}""", "has no job")]
+    [InlineData("""{"steps":[{"name":"a","job":{"type":"content.generate","payload":{"topic":"a"}}},{"name":"a","job":{"type":"content.generate","payload":{"topic":"b"}}}]}""", "unique")]
+    [InlineData("""{"steps":[{"name":"a","job":{"type":"content.generate","payload":{"topic":"a"},"idempotencyKey":"k"}}]}""", "idempotency key")]
+    public async Task A_bad_workflow_is_400_problem_json_that_says_what_to_fix_and_enqueues_no_step(string body, string hint)
+    {
+        var (_, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");
+
+        using var response = await SendAsync(HttpMethod.Post, "/v1/jobs:enqueueWorkflow", body, key);
+
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_workflow", problem.Reason);
+        Assert.Contains(hint, problem.Detail, StringComparison.Ordinal);
+        Assert.Empty((await GetAsync("/v1/jobs", key)).GetProperty("jobs").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_workflow_step_with_a_schema_invalid_payload_names_the_step_and_enqueues_nothing()
+    {
+        var (_, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");
+
+        using var response = await SendAsync(
+            HttpMethod.Post,
+            "/v1/jobs:enqueueWorkflow",
+            """{"steps":[{"name":"draft","job":{"type":"content.generate","payload":{"topic":"a"}}},{"name":"render","job":{"type":"image.render","payload":{"width":"wide"}},"dependsOn":["draft"]}]}""",
+            key);
+
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_payload", problem.Reason);
+        Assert.StartsWith("Step 'render': ", problem.Detail, StringComparison.Ordinal);
+        Assert.Empty((await GetAsync("/v1/jobs", key)).GetProperty("jobs").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_batch_returns_the_job_a_taken_idempotency_key_names_and_creates_the_rest_once()
     {
         var (_, key) = await CreateTenantWithKeyAsync("jobs:read", "jobs:write");

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Allixios.Diagnostics;
 using Allixios.Orchestration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -210,6 +213,37 @@ public abstract class CronScheduleConformance : IAsyncLifetime
         Assert.Equal(T0.AddMinutes(61), (await Client.GetAsync(TenantA, schedule.Id)).NextFireAt);
     }
 
+    [Fact]
+    public async Task Fires_are_counted_by_outcome_and_their_lag_recorded()
+    {
+        // The meter is process-wide: this relies on no other test of the process firing cron schedules in-process at the
+        // same time (this suite's tests run one after the other; the runtime's cron tests run in their own processes).
+        var fires = new ConcurrentDictionary<string, long>();
+        var lags = new ConcurrentQueue<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == AllixiosTelemetry.Name && instrument.Name.StartsWith("allixios.cron.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => fires.AddOrUpdate(OutcomeOf(tags), value, (_, total) => total + value));
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+        await Client.CreateAsync(TenantA, Spec("minutely", "* * * * *") with { Misfire = CronMisfirePolicy.FireAll, MaxMissedFires = 5 });
+
+        // 60 fire times are due: 13:00 is on time (5 s late), the latest 5 missed ones fire too, 54 are skipped.
+        Time.Advance(TimeSpan.FromMinutes(60) + TimeSpan.FromSeconds(5));
+        await Runner(new CronOptions { MisfireThreshold = TimeSpan.FromSeconds(10) }).RunDueAsync();
+
+        Assert.Equal(6, fires.GetValueOrDefault("enqueued"));
+        Assert.Equal(54, fires.GetValueOrDefault("skipped"));
+        Assert.Equal([5.0, 65, 125, 185, 245, 305], lags.Order());
+    }
+
     [Theory]
     [InlineData(CronMisfirePolicy.FireOnce, 1)]
     [InlineData(CronMisfirePolicy.Skip, 0)]
@@ -253,6 +287,19 @@ public abstract class CronScheduleConformance : IAsyncLifetime
         Assert.Equal(reason, error.Reason);
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
         Assert.Empty(await Client.ListAsync(TenantA));
+    }
+
+    private static string OutcomeOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "outcome")
+            {
+                return (string)tag.Value!;
+            }
+        }
+
+        throw new InvalidOperationException("A cron fire was counted without an outcome.");
     }
 
     private static CronScheduleSpec Spec(string name, string expression) => new(name, expression, new NewJob(Digest, """{"topic":"t"}"""));
