@@ -4,7 +4,8 @@
 -- so the queue's SQL stays as it is: a job's change of state and its messages commit (or roll back) together, whatever
 -- path made the change (completion, a failed attempt, a rescued lease, a cancellation, a workflow's dependency). The
 -- trigger's WHEN clause is evaluated without calling any function, so only a change into one of the four reported
--- states costs a call, and that call is one index probe of webhook_subscriptions when the tenant subscribes to nothing.
+-- states costs a call, and that call is one index probe of webhook_subscriptions when the tenant has no subscription
+-- to the event.
 -- Other capabilities publish their events (content.published, …) through allixios_webhook_publish in their own
 -- transactions. Every time is the application's (the event's time comes from the row it reports), never now().
 
@@ -98,13 +99,21 @@ BEGIN
 END
 $$;
 
--- job.succeeded, job.failed (an attempt failed; it will be retried), job.dead_lettered, job.cancelled.
+-- job.succeeded, job.failed (an attempt failed; it will be retried), job.dead_lettered, job.cancelled. The probe comes
+-- first, so a tenant without a subscription to the event costs one index lookup and no JSON is built.
 CREATE FUNCTION allixios_webhook_job_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    event_type text := CASE NEW.state WHEN 'retrying' THEN 'job.failed' ELSE 'job.' || NEW.state END;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM webhook_subscriptions s
+                   WHERE s.tenant_id = NEW.tenant_id AND s.enabled AND s.event_types @> ARRAY[event_type]) THEN
+        RETURN NULL;
+    END IF;
+
     PERFORM allixios_webhook_publish(
         NEW.tenant_id,
-        CASE NEW.state WHEN 'retrying' THEN 'job.failed' ELSE 'job.' || NEW.state END,
+        event_type,
         jsonb_build_object(
             'jobId', NEW.job_id, 'tenantId', NEW.tenant_id, 'jobType', NEW.job_type, 'state', NEW.state,
             'attempt', NEW.attempt, 'maxAttempts', NEW.max_attempts, 'tags', to_jsonb(NEW.tags),
