@@ -112,7 +112,7 @@ public sealed class WebhookDeliveryTests(MigratedPostgresDatabase database) : IC
 
         // 2. A dispatcher claims the message and dies before recording its attempt (its process is gone, its claim stays).
         var store = new PostgresWebhookStore(database.DataSource);
-        var claimedByTheCrashed = Assert.Single((await store.ClaimDueAsync(DateTimeOffset.UtcNow, 10, DateTimeOffset.UtcNow.AddSeconds(3))).Where(c => c.Message.TenantId == tenant));
+        var claimedByTheCrashed = Assert.Single(await store.ClaimDueAsync(DateTimeOffset.UtcNow, 10, DateTimeOffset.UtcNow.AddSeconds(3)), c => c.Message.TenantId == tenant);
         Assert.False(receiver.HasUnread);
 
         // 3. A new process's dispatcher delivers it once the dead claim has run out.

@@ -149,10 +149,12 @@ public sealed class WebhooksApiTests(WebhooksRuntimeFixture fixture) : IClassFix
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("job.nope", error.Status.Detail, StringComparison.Ordinal);
 
-        var openApi = await Runtime.Http.GetStringAsync("/openapi/v1.json");
-        foreach (var path in new[] { "/v1/webhook-subscriptions", "/v1/webhook-subscriptions/{subscription_id}:rotateSecret", "/v1/webhook-messages/{message_id}/attempts", "/v1/webhook-messages/{message_id}:redeliver", "/v1/webhook-event-types" })
+        var openApi = JsonDocument.Parse(await Runtime.Http.GetStringAsync("/openapi/v1.json"));
+        // Parameter names as the document spells them do not matter here, only that each route is described.
+        var paths = openApi.RootElement.GetProperty("paths").EnumerateObject().Select(p => System.Text.RegularExpressions.Regex.Replace(p.Name, "{[^}]*}", "{}")).ToList();
+        foreach (var path in new[] { "/v1/webhook-subscriptions", "/v1/webhook-subscriptions/{}", "/v1/webhook-subscriptions/{}:rotateSecret", "/v1/webhook-subscriptions/{}:test", "/v1/webhook-messages", "/v1/webhook-messages/{}/attempts", "/v1/webhook-messages/{}:redeliver", "/v1/webhook-event-types" })
         {
-            Assert.Contains($"\"{path}\"", openApi, StringComparison.Ordinal);
+            Assert.Contains(path, paths);
         }
     }
 
