@@ -98,9 +98,9 @@ internal static class WebhookTriggerScenario
         }
 
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(leases, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (lease, _) =>
+        await Parallel.ForEachAsync(leases, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (lease, token) =>
         {
-            if (!await queue.CompleteAsync(lease))
+            if (!await queue.CompleteAsync(lease, token))
             {
                 throw new InvalidOperationException($"Job {lease.Job.Id} was not completed.");
             }
