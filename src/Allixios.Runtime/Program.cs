@@ -69,6 +69,9 @@ builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindCo
 builder.Services.AddOptions<Allixios.Usage.UsageOptions>().BindConfiguration(Allixios.Usage.UsageOptions.SectionName);
 builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindConfiguration(Allixios.Orchestration.JobAdmissionOptions.SectionName);
 
+// Webhooks: subscriptions, the outbox (on the same PostgreSQL when configured) and the dispatcher (Allixios:Webhooks).
+allixios.AddWebhooks(o => builder.Configuration.GetSection(Allixios.Webhooks.WebhookOptions.SectionName).Bind(o));
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -143,6 +146,7 @@ app.MapGrpcService<CronSchedulesService>();
 app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcService<BudgetsService>();
 app.MapGrpcService<UsageService>();
+app.MapGrpcService<WebhooksService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();

@@ -12,6 +12,11 @@ if (scenario == "embed")
     return await EmbedScenario.RunAsync(args[1..]);
 }
 
+if (scenario == "webhooks-trigger")
+{
+    return await Allixios.Benchmarks.Webhooks.WebhookTriggerScenario.RunAsync(args[1..]);
+}
+
 const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");

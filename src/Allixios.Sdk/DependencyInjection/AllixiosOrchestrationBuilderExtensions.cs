@@ -31,7 +31,7 @@ public static partial class AllixiosOrchestrationBuilderExtensions
         // Decided when first resolved, so that UsePostgres may come before or after AddOrchestration.
         services.TryAddSingleton<IJobQueue>(sp => sp.GetService<NpgsqlDataSource>() is { } dataSource
             ? new PostgresJobQueue(dataSource, sp.GetRequiredService<TimeProvider>())
-            : new InMemoryJobQueue(sp.GetRequiredService<TimeProvider>()));
+            : new InMemoryJobQueue(sp.GetRequiredService<TimeProvider>()) { Observer = sp.GetService<IJobStateObserver>() });
         services.TryAddSingleton<JobClient>();
         services.TryAddSingleton<FairScheduler>();
         services.TryAddSingleton<JobQueueMonitor>();

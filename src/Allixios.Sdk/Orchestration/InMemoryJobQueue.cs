@@ -24,6 +24,9 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private long _sequence;
     private TaskCompletionSource _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Told of every change of a job's state in the same atomic step, as a trigger would be (webhooks use it).</summary>
+    public IJobStateObserver? Observer { get; init; }
+
     /// <inheritdoc />
     public ValueTask<EnqueuedJob> EnqueueAsync(Job job, CancellationToken cancellationToken = default)
     {
@@ -480,6 +483,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         entry.Job = change(entry.Job) with { State = to, UpdatedAt = now };
         Track(entry, add: true);
         entry.History.Add(new JobEvent(entry.Job.Id, now, from, to, worker, entry.Job.Attempt, error, Progress: null));
+        Observer?.OnStateChanged(entry.Job, from);
     }
 
     private void Track(Entry entry, bool add)

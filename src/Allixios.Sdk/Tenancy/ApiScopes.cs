@@ -56,6 +56,12 @@ public static partial class ApiScopes
     /// <summary>Read the tenant's usage ledger and analytics.</summary>
     public const string UsageRead = "usage:read";
 
+    /// <summary>Read the tenant's webhook subscriptions, messages and delivery log.</summary>
+    public const string WebhooksRead = "webhooks:read";
+
+    /// <summary>Create, change and delete the tenant's webhook subscriptions, send test events and redeliver messages.</summary>
+    public const string WebhooksWrite = "webhooks:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 
