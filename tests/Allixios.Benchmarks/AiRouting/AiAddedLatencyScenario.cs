@@ -12,9 +12,11 @@ namespace Allixios.Benchmarks.AiRouting;
 /// <see cref="UpstreamStub"/>: the client calling it directly, through a <see cref="BareHop"/> (the floor), and through
 /// the real runtime process (<c>POST /v1/ai:complete</c> with a tenant's API key; the runtime is configured with one
 /// OpenAI-compatible provider pointing at the stub, and authenticates, routes, reserves and settles the tenant's budget
-/// and writes the usage ledger on every call). A path's added latency at a percentile is its latency there minus the
-/// direct call's. Sequentially the three paths take turns request by request, so drift in the machine's load falls on
-/// all of them alike; at 50 concurrent requests they take turns block by block.
+/// and writes the usage ledger on every call). The hop and the runtime each run in a process of their own. A path's
+/// added latency at a percentile is its latency there minus the direct call's. Sequentially the three paths take turns
+/// request by request, so drift in the machine's load falls on all of them alike; at 50 concurrent requests they take
+/// turns block by block. The CPU time the hop's and the runtime's processes spend per request is printed as well: on a
+/// loaded machine latency percentiles swing, CPU time per request much less.
 /// </summary>
 internal static class AiAddedLatencyScenario
 {
