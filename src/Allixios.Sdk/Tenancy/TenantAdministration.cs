@@ -6,7 +6,7 @@ namespace Allixios.Tenancy;
 /// Creates and changes tenants and issues and revokes their API keys, validating every input and writing
 /// each change to the audit log. Hosts call it after checking the caller's scopes.
 /// </summary>
-public sealed class TenantAdministration(ITenantStore tenants, IApiKeyStore keys, IAuditLog audit, TimeProvider time)
+public sealed class TenantAdministration(ITenantStore tenants, IApiKeyStore keys, IAuditLog audit, TimeProvider time, ApiKeyAuthenticator? authenticator = null)
 {
     /// <summary>The most tenants or audit entries one page returns.</summary>
     public const int MaxPageSize = 500;
@@ -131,6 +131,8 @@ public sealed class TenantAdministration(ITenantStore tenants, IApiKeyStore keys
         TenantIds.Validate(tenantId);
         var key = await keys.RevokeAsync(tenantId, keyId ?? string.Empty, time.GetUtcNow(), cancellationToken)
             ?? throw AllixiosException.NotFound("api_key_not_found", $"Tenant '{tenantId}' has no API key '{keyId}': list the tenant's keys to find its id.");
+        // The authenticator remembers verified keys; this one must not be let through from memory.
+        authenticator?.Forget(key.Id);
         await AuditAsync(tenantId, actor, "api_key.revoke", key.Id, new() { ["name"] = key.Name }, cancellationToken);
         return key;
     }

@@ -24,8 +24,11 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource) : IUsageLed
     public async ValueTask RecordAsync(UsageEntry entry, CancellationToken cancellationToken = default)
     {
         entry = UsageEntryValidation.Ensure(entry);
-        await using var scope = await PostgresScope.ForTenantAsync(dataSource, entry.TenantId, cancellationToken);
-        await using var command = scope.CreateCommand($"INSERT INTO usage_ledger ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (entry_id) DO NOTHING");
+        // Every AI call writes one entry on its way back to the caller, so the write is one round trip: the scope's
+        // BEGIN and settings, the INSERT and the COMMIT go together as one batch (a scope would take three).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = PostgresScope.CreateBatch(connection, entry.TenantId);
+        var command = new NpgsqlBatchCommand($"INSERT INTO usage_ledger ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (entry_id) DO NOTHING");
         command.Parameters.Add(new() { Value = entry.Id });
         command.Parameters.Add(new() { Value = entry.TenantId });
         command.Parameters.Add(Text(entry.ApiKeyId));
@@ -40,8 +43,9 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource) : IUsageLed
         command.Parameters.Add(new() { Value = entry.Latency.TotalMilliseconds });
         command.Parameters.Add(new() { Value = UsageOutcomes.ToName(entry.Outcome) });
         command.Parameters.Add(new() { Value = entry.At.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await scope.CommitAsync(cancellationToken);
+        batch.BatchCommands.Add(command);
+        PostgresScope.AddCommit(batch);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <inheritdoc />

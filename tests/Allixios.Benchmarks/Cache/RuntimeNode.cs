@@ -21,6 +21,16 @@ internal sealed class RuntimeNode : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The CPU time the runtime's process has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<RuntimeNode> StartAsync(string runtimeDll, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();

@@ -60,50 +60,7 @@ public sealed class AiRouterBudgetTests : IDisposable
 
     [Fact]
     public async Task Fifty_concurrent_streams_never_overspend_the_budget_and_the_ledger_adds_up_to_the_streams_usage()
-    {
-        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Sse(OpenAiStream));
-        // An untenanted call is neither budgeted nor recorded; it tells what one call reserves.
-        var probe = Report(await ProviderWireFormatTests.Collect(_router.GetStreamingResponseAsync(Prompt, Gpt(tenant: null))));
-        Assert.True(probe.Cost > 0 && probe.Cost <= probe.MaximumCost);
-        var limit = probe.MaximumCost * 10;
-        var budget = await _budgets.CreateAsync(Tenant, new NewBudget(BudgetPeriod.Day, "USD", limit));
-
-        var calls = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
-        {
-            try
-            {
-                return (Report: Report(await ProviderWireFormatTests.Collect(_router.GetStreamingResponseAsync(Prompt, Gpt(Tenant)))), Refused: false);
-            }
-            catch (BudgetExceededException ex)
-            {
-                Assert.Equal(AllixiosErrorKind.ResourceExhausted, ex.Kind);
-                Assert.Equal(budget.Id, ex.Refusal.BudgetId);
-                return (Report: (AiUsageReport?)null, Refused: true);
-            }
-        })).ToArray();
-        var results = await Task.WhenAll(calls);
-
-        var answered = results.Where(r => !r.Refused).Select(r => r.Report!).ToList();
-        var refused = results.Count(r => r.Refused);
-        var after = await _budgets.GetAsync(Tenant, budget.Id);
-        // 50 calls' actual cost is about 15 of the reserved maximums, so some must be refused.
-        Assert.True(refused > 0, "The budget holds fewer than 50 calls, so some must be refused.");
-        Assert.True(answered.Count >= 10, $"Ten calls fit even at their maximum cost, yet only {answered.Count} were answered.");
-        Assert.True(after.Spent <= limit + probe.MaximumCost, $"Spent {after.Spent} exceeds the limit {limit} by more than one call's maximum {probe.MaximumCost}.");
-        Assert.Equal(0m, after.Reserved);
-        Assert.Equal(answered.Sum(r => r.Cost), after.Spent);
-
-        var entries = await _ledger.ListAsync(new UsageQuery(Tenant) { Limit = 1000 });
-        Assert.Equal(50, entries.Count);
-        Assert.Equal(answered.Sum(r => r.Cost), entries.Sum(e => e.Cost));
-        Assert.Equal(refused, entries.Count(e => e.Outcome == UsageOutcome.Refused && e.Cost == 0 && e.Model is null));
-        Assert.All(entries.Where(e => e.Outcome == UsageOutcome.Succeeded), e =>
-        {
-            Assert.Equal(("gpt-4o-mini", "openai", 9L, 2L, "key-1"), (e.Model, e.Provider, e.InputTokens, e.OutputTokens, e.ApiKeyId));
-            Assert.Equal(probe.Cost, e.Cost);
-        });
-        Assert.Equal(answered.Count + 1, _openAi.LogEntries.Count);
-    }
+        => await ConcurrentBudgetedStreams.RunAsync(_openAi, _router, _budgets, _ledger, Tenant);
 
     [Fact]
     public async Task A_call_the_budget_cannot_hold_is_refused_naming_the_budget_before_any_provider_is_called()

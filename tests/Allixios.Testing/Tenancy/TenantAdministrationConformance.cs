@@ -307,6 +307,66 @@ public abstract class TenantAdministrationConformance : TenancyConformance
     }
 
     [Fact]
+    public async Task A_remembered_key_revoked_through_the_administration_stops_authenticating_at_once()
+    {
+        var authenticator = Authenticator;
+        var administration = new TenantAdministration(Stores.Tenants, Stores.ApiKeys, Stores.AuditLog, Time, authenticator);
+        await administration.CreateTenantAsync(new NewTenant("acme-news"), Actor);
+        var issued = await administration.IssueApiKeyAsync("acme-news", new NewApiKey("n8n", [ApiScopes.ContentRead]), Actor);
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+
+        await administration.RevokeApiKeyAsync("acme-news", issued.Key.Id, Actor);
+
+        Assert.Equal(ApiKeyAuthenticationOutcome.Revoked, (await authenticator.AuthenticateAsync(issued.Secret)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_remembered_key_is_refused_from_its_expiry_on()
+    {
+        var authenticator = Authenticator;
+        await Administration.CreateTenantAsync(new NewTenant("acme-news"), Actor);
+        var issued = await Administration.IssueApiKeyAsync("acme-news", new NewApiKey("n8n", [ApiScopes.ContentRead], T0.AddSeconds(3)), Actor);
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+
+        Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(ApiKeyAuthenticationOutcome.Expired, (await authenticator.AuthenticateAsync(issued.Secret)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_by_another_replica_stops_authenticating_here_within_the_cache_duration()
+    {
+        EngineOptions.ApiKeyCacheDuration = TimeSpan.FromSeconds(10);
+        var authenticator = Authenticator;
+        await Administration.CreateTenantAsync(new NewTenant("acme-news"), Actor);
+        var issued = await Administration.IssueApiKeyAsync("acme-news", new NewApiKey("n8n", [ApiScopes.ContentRead]), Actor);
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+
+        // Another replica revokes it in the shared store; this one remembered the key as verified a moment ago.
+        await Administration.RevokeApiKeyAsync("acme-news", issued.Key.Id, Actor);
+        Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(ApiKeyAuthenticationOutcome.Revoked, (await authenticator.AuthenticateAsync(issued.Secret)).Outcome);
+    }
+
+    [Fact]
+    public async Task With_no_cache_duration_a_key_revoked_elsewhere_stops_at_once()
+    {
+        EngineOptions.ApiKeyCacheDuration = TimeSpan.Zero;
+        var authenticator = Authenticator;
+        await Administration.CreateTenantAsync(new NewTenant("acme-news"), Actor);
+        var issued = await Administration.IssueApiKeyAsync("acme-news", new NewApiKey("n8n", [ApiScopes.ContentRead]), Actor);
+        Assert.True((await authenticator.AuthenticateAsync(issued.Secret)).Succeeded);
+
+        await Administration.RevokeApiKeyAsync("acme-news", issued.Key.Id, Actor);
+
+        Assert.Equal(ApiKeyAuthenticationOutcome.Revoked, (await authenticator.AuthenticateAsync(issued.Secret)).Outcome);
+    }
+
+    [Fact]
     public async Task Expiry_given_with_a_utc_offset_is_the_same_instant()
     {
         await Administration.CreateTenantAsync(new NewTenant("acme-news"), Actor);
