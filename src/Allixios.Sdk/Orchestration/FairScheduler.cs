@@ -34,7 +34,7 @@ public sealed class FairScheduler : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TenantShare> _shares = [];
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _finished = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string TenantId, int Count)> _finished = new();
     private readonly CancellationTokenSource _disposed = new();
     private Task? _wake;
     private DateTimeOffset? _backlogReadAt;
@@ -57,14 +57,18 @@ public sealed class FairScheduler : IDisposable
     public async ValueTask<IReadOnlyList<JobLease>> DequeueAsync(string workerId, int maxJobs, TimeSpan leaseDuration, IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJobs, 1);
+
+        // The turns are planned under the lock and the queue is asked outside it, so several dequeues (of this worker's
+        // dispatch loops) can wait for the queue at once while each one's turns are still handed out in pass order.
+        List<(TenantShare Share, int Count)> plan;
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            while (_finished.TryDequeue(out var tenantId))
+            while (_finished.TryDequeue(out var done))
             {
-                if (_shares.TryGetValue(tenantId, out var finished) && finished.Running > 0)
+                if (_shares.TryGetValue(done.TenantId, out var finished))
                 {
-                    finished.Running--;
+                    finished.Running = Math.Max(0, finished.Running - done.Count);
                 }
             }
 
@@ -73,45 +77,87 @@ public sealed class FairScheduler : IDisposable
             // a busy worker never waits, so it would not otherwise see one until the view is old), at most every
             // MinWakeRefresh so a stream of enqueues does not turn every dequeue into a grouped read.
             var woken = _wake?.IsCompleted == true && _backlogReadAt is { } last && now - last >= MinWakeRefresh;
-            if (_backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || woken || !_shares.Values.Any(s => s.Room > 0))
+            if (_backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || woken || !HasRoom())
             {
                 await RefreshAsync(types, now, cancellationToken);
             }
 
-            var leases = new List<JobLease>(maxJobs);
-            foreach (var (share, count) in Plan(maxJobs))
+            plan = Plan(maxJobs);
+            foreach (var (share, count) in plan)
             {
-                var got = await _queue.DequeueAsync(new DequeueRequest(workerId, count, leaseDuration, types, [share.TenantId], share.Concurrency), cancellationToken);
-                leases.AddRange(got);
-                share.Running += got.Count;
-                share.Available -= got.Count;
-                if (got.Count < count)
-                {
-                    // Another replica took them, or its cap is reached there: give the unused turns back and look again
-                    // at the next refresh.
-                    share.Pass -= (count - got.Count) / (double)share.Weight;
-                    share.Available = 0;
-                }
+                // Counted as leased until the queue says otherwise, so a dequeue planned meanwhile sees them taken.
+                share.Running += count;
+                share.Available -= count;
             }
 
-            var backlogged = _shares.Values.Where(s => s.Available > 0).ToList();
-            if (backlogged.Count > 0)
-            {
-                _virtualTime = Math.Max(_virtualTime, backlogged.Min(s => s.Pass));
-            }
-
-            return leases;
+            AdvanceVirtualTime();
         }
         finally
         {
             _gate.Release();
         }
+
+        if (plan.Count == 0)
+        {
+            return [];
+        }
+
+        List<JobLease>? leases = null;
+        List<(TenantShare Share, int Unused)>? shortfalls = null;
+        IReadOnlyList<JobLease>? only = null;
+        try
+        {
+            for (var i = 0; i < plan.Count; i++)
+            {
+                var (share, count) = plan[i];
+                IReadOnlyList<JobLease> got;
+                try
+                {
+                    got = await _queue.DequeueAsync(new DequeueRequest(workerId, count, leaseDuration, types, [share.TenantId], share.Concurrency), cancellationToken);
+                }
+                catch
+                {
+                    // Nothing leased for this turn or the ones after it: all of them are given back below.
+                    shortfalls ??= [];
+                    for (var j = i; j < plan.Count; j++)
+                    {
+                        shortfalls.Add((plan[j].Share, plan[j].Count));
+                    }
+
+                    throw;
+                }
+
+                if (plan.Count == 1)
+                {
+                    only = got;
+                }
+                else
+                {
+                    (leases ??= new List<JobLease>(maxJobs)).AddRange(got);
+                }
+
+                if (got.Count < count)
+                {
+                    (shortfalls ??= []).Add((share, count - got.Count));
+                }
+            }
+        }
+        finally
+        {
+            if (shortfalls is not null)
+            {
+                await GiveBackAsync(shortfalls);
+            }
+        }
+
+        return only ?? (IReadOnlyList<JobLease>?)leases ?? [];
     }
 
     /// <summary>Tells the scheduler that a job it leased has finished here, so its tenant has room under its cap again.</summary>
-    public void OnJobFinished(string tenantId) =>
-        // Queued, not applied under the lock: finishing jobs must never wait for a dequeue in progress.
-        _finished.Enqueue(tenantId);
+    public void OnJobFinished(string tenantId) => OnJobsFinished(tenantId, 1);
+
+    // Queued, not applied under the lock: finishing jobs must never wait for a dequeue in progress.
+    internal void OnJobsFinished(string tenantId, int count) => _finished.Enqueue((tenantId, count));
 
     /// <summary>Releases the scheduler's lock.</summary>
     public void Dispose()
@@ -119,6 +165,59 @@ public sealed class FairScheduler : IDisposable
         _disposed.Cancel();
         _disposed.Dispose();
         _gate.Dispose();
+    }
+
+    // Another replica took them, or the tenant's cap is reached there, or the queue failed: the unused turns are given
+    // back and the tenant looked at again at the next refresh.
+    private async Task GiveBackAsync(List<(TenantShare Share, int Unused)> shortfalls)
+    {
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            foreach (var (share, unused) in shortfalls)
+            {
+                share.Pass -= unused / (double)share.Weight;
+                share.Running = Math.Max(0, share.Running - unused);
+                share.Available = 0;
+            }
+
+            AdvanceVirtualTime();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Called under the lock: the virtual time a tenant coming back starts at is the lowest pass of the backlogged ones.
+    private void AdvanceVirtualTime()
+    {
+        var lowest = double.MaxValue;
+        foreach (var share in _shares.Values)
+        {
+            if (share.Available > 0 && share.Pass < lowest)
+            {
+                lowest = share.Pass;
+            }
+        }
+
+        if (lowest != double.MaxValue)
+        {
+            _virtualTime = Math.Max(_virtualTime, lowest);
+        }
+    }
+
+    private bool HasRoom()
+    {
+        foreach (var share in _shares.Values)
+        {
+            if (share.Room > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task WaitForWakeAsync()

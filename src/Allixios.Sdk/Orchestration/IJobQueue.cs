@@ -81,6 +81,25 @@ public interface IJobQueue
     ValueTask<bool> CompleteAsync(JobLease lease, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks each leased job succeeded, as <see cref="CompleteAsync"/> does one, and returns for each lease (in the order
+    /// given) whether it was still held; a job whose lease was lost is left unchanged. Workers complete the jobs that
+    /// finished together this way. The in-memory queue completes them in one step; the default starts every completion at
+    /// once (the PostgreSQL queue writes the ones that queue up together in one statement) and waits for all. When one
+    /// throws (the queue is unreachable), so does this, and the others may have been recorded.
+    /// </summary>
+    async ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<JobLease> leases, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var pending = new Task<bool>[leases.Count];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i] = CompleteAsync(leases[i], cancellationToken).AsTask();
+        }
+
+        return await Task.WhenAll(pending);
+    }
+
+    /// <summary>
     /// Records a failed attempt: the job is retrying until <paramref name="retryAt"/>, or dead-lettered when
     /// <paramref name="retryAt"/> is none or its attempts are used up. Returns the new state, or <see langword="null"/>
     /// (nothing changed) when the lease is no longer held.

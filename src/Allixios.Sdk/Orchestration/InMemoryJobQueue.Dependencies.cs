@@ -70,7 +70,7 @@ public sealed partial class InMemoryJobQueue
             {
                 _dependencies.Remove(entry.Job.Id);
                 var to = JobDependencies.ReleasedState(entry.Job, now);
-                Move(entry, to, now, worker: null, error: null, j => j);
+                Move(entry, entry.Job with { State = to, UpdatedAt = now }, worker: null, error: null);
                 if (to == JobState.Available)
                 {
                     Signal();

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
 namespace Allixios.Orchestration;
 
 /// <summary>
@@ -13,12 +16,15 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private readonly Dictionary<(string Tenant, string Key), Guid> _idempotencyKeys = [];
 
     // Indexes kept in step with every state change (in Track), so a dequeue touches only the jobs it may lease, not every
-    // job ever enqueued: the available jobs in dispatch order, overall and per tenant; the waiting jobs by due time; and
-    // each tenant's running count, which the concurrency cap and the backlog view read.
-    private readonly SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)> _available = [];
-    private readonly Dictionary<string, SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)>> _availableByTenant = [];
+    // job ever enqueued: the available jobs in dispatch order per tenant and type (InMemoryJobQueue.Available); the
+    // waiting jobs by due time; and each tenant's running count, which the concurrency cap and the backlog view read.
     private readonly SortedSet<(long RunAt, Guid Id)> _waiting = [];
-    private readonly Dictionary<string, long> _running = [];
+    private readonly Dictionary<string, long> _running = new(StringComparer.Ordinal);
+
+    // Lease tokens: a random half, drawn once, and a count, so a lease costs no draw from the system's random source; a
+    // token is unique to its lease, which is all the queue asks of it (it never leaves the process).
+    private readonly ulong _leaseTokenPrefix = (ulong)Random.Shared.NextInt64();
+    private ulong _leaseCount;
 
     // Breaks ties in enqueue order, as the ids (random within a millisecond) cannot.
     private long _sequence;
@@ -134,45 +140,31 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            while (_waiting.Count > 0 && _waiting.Min.RunAt <= now.UtcTicks)
-            {
-                Move(_jobs[_waiting.Min.Id], JobState.Available, now, worker: null, error: null, j => j);
-            }
-
+            PromoteDue(now);
             var limit = request.MaxJobs;
             if (request.TenantConcurrency is { } cap)
             {
                 limit = (int)Math.Min(limit, Math.Max(0, cap - _running.GetValueOrDefault(request.Tenants!.First())));
             }
 
-            // Each tenant's set is in dispatch order already: take its first matching jobs lazily, and merge only when
-            // several tenants were asked for.
-            IEnumerable<Entry> Matching(IEnumerable<(long Dispatch, long Created, long Sequence, Guid Id)> keys) => keys
-                .Select(key => _jobs[key.Id])
-                .Where(e => request.Types is null || request.Types.Contains(e.Job.Type))
-                .Take(limit);
-            var chosen = request.Tenants is null
-                ? Matching(_available).ToList()
-                : request.Tenants
-                    .Select(t => _availableByTenant.GetValueOrDefault(t))
-                    .OfType<SortedSet<(long Dispatch, long Created, long Sequence, Guid Id)>>()
-                    .SelectMany(Matching)
-                    .OrderBy(e => (JobAging.DispatchAt(e.Job), e.Job.CreatedAt, e.Sequence))
-                    .Take(limit)
-                    .ToList();
-            var leases = new List<JobLease>(chosen.Count);
-            foreach (var entry in chosen)
+            var chosen = limit > 0 ? TakeAvailable(request.Tenants, request.Types, limit) : [];
+            var leases = new JobLease[chosen.Count];
+            var expires = now + request.LeaseDuration;
+            for (var i = 0; i < leases.Length; i++)
             {
-                var token = Guid.NewGuid();
+                var entry = chosen[i];
+                var token = NextLeaseToken();
                 entry.LeaseToken = token;
-                Move(entry, JobState.Running, now, request.WorkerId, error: null, j => j with
+                Move(entry, entry.Job with
                 {
-                    Attempt = j.Attempt + 1,
+                    State = JobState.Running,
+                    UpdatedAt = now,
+                    Attempt = entry.Job.Attempt + 1,
                     LeaseOwner = request.WorkerId,
-                    LeaseExpiresAt = now + request.LeaseDuration,
+                    LeaseExpiresAt = expires,
                     Progress = null,
-                });
-                leases.Add(new JobLease(entry.Job, token, request.WorkerId));
+                }, request.WorkerId, error: null);
+                leases[i] = new JobLease(entry.Job, token, request.WorkerId);
             }
 
             return ValueTask.FromResult<IReadOnlyList<JobLease>>(leases);
@@ -185,10 +177,13 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         var now = time.GetUtcNow().UtcTicks;
         lock (_gate)
         {
-            var available = new Dictionary<string, long>();
-            foreach (var (tenant, set) in _availableByTenant)
+            var available = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (tenantId, tenant) in _availableByTenant)
             {
-                available[tenant] = types is null ? set.Count : set.Count(k => types.Contains(_jobs[k.Id].Job.Type));
+                if (AvailableCount(tenant, types) is > 0 and var count)
+                {
+                    available[tenantId] = count;
+                }
             }
 
             foreach (var (runAt, id) in _waiting)
@@ -269,6 +264,27 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<JobLease> leases, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var now = time.GetUtcNow();
+        var completed = new bool[leases.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < completed.Length; i++)
+            {
+                if (Held(leases[i]) is { } entry)
+                {
+                    Finish(entry, JobState.Succeeded, now, leases[i].WorkerId, error: null);
+                    completed[i] = true;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<bool>>(completed);
+    }
+
+    /// <inheritdoc />
     public ValueTask<JobState?> FailAsync(JobLease lease, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -284,7 +300,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
             if (retryAt is { } at && entry.Job.Attempt < entry.Job.MaxAttempts)
             {
                 entry.LeaseToken = null;
-                Move(entry, JobState.Retrying, now, lease.WorkerId, failure, j => j with { RunAt = at, LastError = failure, LeaseOwner = null, LeaseExpiresAt = null });
+                Move(entry, entry.Job with { State = JobState.Retrying, UpdatedAt = now, RunAt = at, LastError = failure, LeaseOwner = null, LeaseExpiresAt = null }, lease.WorkerId, failure);
             }
             else
             {
@@ -313,14 +329,16 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
             }
 
             entry.LeaseToken = null;
-            Move(entry, JobState.Retrying, now, lease.WorkerId, reason, j => j with
+            Move(entry, entry.Job with
             {
-                Attempt = j.Attempt - 1,
+                State = JobState.Retrying,
+                UpdatedAt = now,
+                Attempt = entry.Job.Attempt - 1,
                 RunAt = runAt > now ? runAt : now,
                 LastError = reason,
                 LeaseOwner = null,
                 LeaseExpiresAt = null,
-            });
+            }, lease.WorkerId, reason);
             return ValueTask.FromResult(true);
         }
     }
@@ -345,7 +363,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         {
             var entry = Find(tenantId, jobId) ?? throw JobErrors.NotFound(tenantId, jobId);
             JobStateMachine.EnsureRedrivable(jobId, entry.Job.State);
-            Move(entry, JobState.Available, now, worker: null, error: null, j => j with { Attempt = 0, RunAt = now, FinishedAt = null });
+            Move(entry, entry.Job with { State = JobState.Available, UpdatedAt = now, Attempt = 0, RunAt = now, FinishedAt = null }, worker: null, error: null);
             Signal();
             return ValueTask.FromResult(entry.Job);
         }
@@ -368,7 +386,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 if (entry.Job.Attempt < entry.Job.MaxAttempts)
                 {
                     entry.LeaseToken = null;
-                    Move(entry, JobState.Retrying, now, entry.Job.LeaseOwner, error, j => j with { RunAt = now, LastError = error, LeaseOwner = null, LeaseExpiresAt = null });
+                    Move(entry, entry.Job with { State = JobState.Retrying, UpdatedAt = now, RunAt = now, LastError = error, LeaseOwner = null, LeaseExpiresAt = null }, entry.Job.LeaseOwner, error);
                 }
                 else
                 {
@@ -451,6 +469,15 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         return new EnqueuedJob(job, Created: true);
     }
 
+    // Called under the gate.
+    private Guid NextLeaseToken()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, _leaseTokenPrefix);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], ++_leaseCount);
+        return new Guid(bytes);
+    }
+
     internal static string LeaseExpiredError(Job job) =>
         $"The lease of worker '{job.LeaseOwner}' expired without a heartbeat: the worker stopped or hung.";
 
@@ -471,19 +498,31 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     {
         JobStateMachine.EnsureAllowed(entry.Job.Id, entry.Job.State, to);
         entry.LeaseToken = null;
-        Move(entry, to, now, worker, error, j => j with { FinishedAt = now, LastError = error ?? j.LastError, LeaseOwner = null, LeaseExpiresAt = null });
+        Move(entry, entry.Job with { State = to, UpdatedAt = now, FinishedAt = now, LastError = error ?? entry.Job.LastError, LeaseOwner = null, LeaseExpiresAt = null }, worker, error);
         SettleDependents(entry, now);
     }
 
-    private void Move(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error, Func<Job, Job> change)
+    // Called under the gate: next is the job as it becomes, its state and UpdatedAt (the time of the change) set; one copy
+    // of the record per change.
+    private void Move(Entry entry, Job next, string? worker, string? error)
     {
         var from = entry.Job.State;
-        JobStateMachine.EnsureAllowed(entry.Job.Id, from, to);
+        JobStateMachine.EnsureAllowed(next.Id, from, next.State);
         Track(entry, add: false);
-        entry.Job = change(entry.Job) with { State = to, UpdatedAt = now };
+        entry.Job = next;
         Track(entry, add: true);
-        entry.History.Add(new JobEvent(entry.Job.Id, now, from, to, worker, entry.Job.Attempt, error, Progress: null));
+        entry.History.Add(new JobEvent(next.Id, next.UpdatedAt, from, next.State, worker, next.Attempt, error, Progress: null));
         Observer?.OnStateChanged(entry.Job, from);
+    }
+
+    // Called under the gate: makes the scheduled and retrying jobs that are due available.
+    private void PromoteDue(DateTimeOffset now)
+    {
+        while (_waiting.Count > 0 && _waiting.Min.RunAt <= now.UtcTicks)
+        {
+            var entry = _jobs[_waiting.Min.Id];
+            Move(entry, entry.Job with { State = JobState.Available, UpdatedAt = now }, worker: null, error: null);
+        }
     }
 
     private void Track(Entry entry, bool add)
@@ -492,27 +531,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         switch (job.State)
         {
             case JobState.Available:
-                var key = (JobAging.DispatchAt(job).UtcTicks, job.CreatedAt.UtcTicks, entry.Sequence, job.Id);
-                if (!_availableByTenant.TryGetValue(job.TenantId, out var set))
-                {
-                    _availableByTenant[job.TenantId] = set = [];
-                }
-
-                if (add)
-                {
-                    _available.Add(key);
-                    set.Add(key);
-                }
-                else
-                {
-                    _available.Remove(key);
-                    set.Remove(key);
-                    if (set.Count == 0)
-                    {
-                        _availableByTenant.Remove(job.TenantId);
-                    }
-                }
-
+                TrackAvailable(entry, add);
                 break;
             case JobState.Scheduled or JobState.Retrying:
                 if (add)
@@ -526,14 +545,11 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
 
                 break;
             case JobState.Running:
-                var running = _running.GetValueOrDefault(job.TenantId) + (add ? 1 : -1);
+                ref var running = ref CollectionsMarshal.GetValueRefOrAddDefault(_running, job.TenantId, out _);
+                running += add ? 1 : -1;
                 if (running == 0)
                 {
                     _running.Remove(job.TenantId);
-                }
-                else
-                {
-                    _running[job.TenantId] = running;
                 }
 
                 break;
@@ -547,6 +563,12 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         public long Sequence { get; } = sequence;
 
         public Guid? LeaseToken { get; set; }
+
+        // Counts the times the job became available, so its stale queue items are told from its live one.
+        public long AvailableGeneration { get; set; }
+
+        // The queue it is available in; none when it is not available.
+        public TypeQueue? AvailableIn { get; set; }
 
         public List<JobEvent> History { get; } = [];
     }

@@ -6,16 +6,13 @@ namespace Allixios.Orchestration;
 /// <typeparam name="TPayload">The payload type.</typeparam>
 public sealed class JobContext<TPayload>
 {
-    private readonly Func<JobProgress, CancellationToken, ValueTask> _reportProgress;
-    private readonly JobCost _cost;
+    private readonly IJobAttempt _attempt;
 
-    internal JobContext(Job job, TPayload payload, Func<JobProgress, CancellationToken, ValueTask> reportProgress, CancellationToken cancellationToken, JobCost? cost = null)
+    internal JobContext(Job job, TPayload payload, IJobAttempt attempt)
     {
         Job = job;
         Payload = payload;
-        _reportProgress = reportProgress;
-        CancellationToken = cancellationToken;
-        _cost = cost ?? new JobCost(null);
+        _attempt = attempt;
     }
 
     /// <summary>The job as leased: id, tenant, attempt, tags and the rest.</summary>
@@ -25,14 +22,18 @@ public sealed class JobContext<TPayload>
     public TPayload Payload { get; }
 
     /// <summary>Fires when the job is cancelled, times out, passes its deadline, loses its lease or the host stops.</summary>
-    public CancellationToken CancellationToken { get; }
+    /// <remarks>
+    /// Made when the handler first reads it, with the time limit still counted from the start of the attempt, so an
+    /// attempt whose handler never reads it costs no timer.
+    /// </remarks>
+    public CancellationToken CancellationToken => _attempt.CancellationToken;
 
     /// <summary>Records how far the job has got (0 to 100 percent) in its history, for people watching it.</summary>
     public ValueTask ReportProgressAsync(int percent, string? message = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
-        return _reportProgress(new JobProgress(percent, message), CancellationToken);
+        return _attempt.ReportProgressAsync(new JobProgress(percent, message), CancellationToken);
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ public sealed class JobContext<TPayload>
     /// budgets; none when no budget applies (or admission is off). Work inside the job that meters itself (e.g. an AI
     /// call) should not reserve the same money again when the job carries an estimate: report the cost here instead.
     /// </summary>
-    public BudgetReservation? BudgetReservation => _cost.Reservation;
+    public BudgetReservation? BudgetReservation => _attempt.Cost?.Reservation;
 
     /// <summary>
     /// Adds <paramref name="cost"/> (in the admission currency, see <see cref="JobAdmissionOptions.Currency"/>) to what
@@ -50,6 +51,7 @@ public sealed class JobContext<TPayload>
     public void ReportCost(decimal cost)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cost);
-        _cost.Report(cost);
+        // Without a reservation there is nothing to settle: no budget applies to the job.
+        _attempt.Cost?.Report(cost);
     }
 }

@@ -34,9 +34,16 @@ internal sealed partial class JobWorker(
     // How long a backlogged worker waits for more free slots to lease them in one batch.
     private static readonly TimeSpan BatchGatherWindow = TimeSpan.FromMilliseconds(2);
 
-    private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+    private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, IJobAttempt, ValueTask>> _invokers = new();
 
-        private readonly ConcurrentDictionary<Type, Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>> _invokers = new();
+    // Set once when the work starts, before any job runs.
+    private OrchestrationOptions _settings = null!;
+    private CancellationToken _stopping;
+    private WorkerSlots _slots = null!;
+    private WorkerCompletions _completions = null!;
+
+    // The jobs whose handlers are running, by slot: what the heartbeat loop renews.
+    private JobRun?[] _running = [];
 
     /// <summary>This worker's id in leases and job histories: the instance name and a random suffix, unique per process.</summary>
     public string WorkerId { get; } = $"{engine.Value.InstanceName}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -61,150 +68,212 @@ internal sealed partial class JobWorker(
 
     private async Task WorkAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
     {
-        using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        // While the queue is backlogged, a dequeue per freed slot would cost a round trip per job: the worker waits briefly
-        // for a quarter of its slots to be free and leases them in one batch. The wait is bounded, so slots never idle
+        _settings = settings;
+        _stopping = stoppingToken;
+        _slots = new WorkerSlots(settings.Concurrency);
+        _running = new JobRun?[settings.Concurrency];
+        _completions = new WorkerCompletions(queue, OnCompletionsRecorded);
+
+        // Several dequeues in flight when there are enough slots to share: while one waits for the queue (a round trip to
+        // PostgreSQL), another leases for the slots freed meanwhile. The fair scheduler plans each one's turns under its
+        // lock, so the shares stay fair however many are in flight.
+        var loops = Math.Clamp(settings.Concurrency / 16, 1, 4);
+        using var stopHeartbeats = new CancellationTokenSource();
+        var heartbeats = HeartbeatAsync(settings, stopHeartbeats.Token);
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => DispatchAsync(settings, handled, stoppingToken)));
+
+        // Every leased job holds a slot until it has recorded its outcome: all slots free means all have finished.
+        await _slots.WaitAsync(settings.Concurrency, Timeout.InfiniteTimeSpan, CancellationToken.None);
+        await stopHeartbeats.CancelAsync();
+        await heartbeats;
+    }
+
+    private async Task DispatchAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
+    {
+        // While the queue is backlogged, a dequeue per freed slot would cost a round trip per job: the loop waits briefly
+        // for a quarter of the slots to be free and leases them in one batch. The wait is bounded, so slots never idle
         // long behind long-running jobs, and skipped when the last dequeue found less than it asked for (no backlog:
         // a new job is leased at once).
         var batchMinimum = Math.Max(1, settings.Concurrency / 4);
         var backlogged = false;
-        var held = 0;
-        using var stopHeartbeats = new CancellationTokenSource();
-        var heartbeats = HeartbeatAsync(settings, stopHeartbeats.Token);
-        try
+        var held = new int[Math.Min(settings.Concurrency, DequeueRequest.MaxBatchSize)];
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await slots.WaitAsync(stoppingToken);
-                held = 1 + TakeFree(slots);
-                if (backlogged && held < batchMinimum)
-                {
-                    var gathering = time.GetTimestamp();
-                    while (held < batchMinimum)
-                    {
-                        var left = BatchGatherWindow - time.GetElapsedTime(gathering);
-                        if (left <= TimeSpan.Zero || !await slots.WaitAsync(left, stoppingToken))
-                        {
-                            break;
-                        }
-
-                        held += 1 + TakeFree(slots);
-                    }
-                }
-
-                IReadOnlyList<JobLease> leases;
-                try
-                {
-                    leases = await scheduler.DequeueAsync(WorkerId, held, settings.LeaseDuration, handled, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    slots.Release(held);
-                    held = 0;
-                    LogWorkerError(e);
-                    await Task.Delay(settings.PollInterval, time, stoppingToken);
-                    continue;
-                }
-
-                backlogged = leases.Count == held;
-                if (held > leases.Count)
-                {
-                    slots.Release(held - leases.Count);
-                }
-
-                held = 0;
-                foreach (var lease in leases)
-                {
-                    // Each job keeps its slot until it has finished; the drain below takes every slot back.
-                    _ = RunAndReleaseAsync(lease);
-                }
-
-                if (leases.Count == 0)
-                {
-                    await queue.WaitForWorkAsync(settings.PollInterval, stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping; the running jobs see the same token and hand their jobs back below.
-            if (held > 0)
-            {
-                slots.Release(held);
-            }
-        }
-
-        // Every running job holds a slot until it has recorded its outcome: holding them all means all have finished.
-        for (var i = 0; i < settings.Concurrency; i++)
-        {
-            await slots.WaitAsync(CancellationToken.None);
-        }
-
-        await stopHeartbeats.CancelAsync();
-        await heartbeats;
-
-        async Task RunAndReleaseAsync(JobLease lease)
-        {
+            int count;
             try
             {
-                await Task.Yield();
-                await RunAsync(lease, settings, stoppingToken);
+                await _slots.WaitAsync(1, Timeout.InfiniteTimeSpan, stoppingToken);
+                if (backlogged)
+                {
+                    await _slots.WaitAsync(batchMinimum, BatchGatherWindow, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            count = _slots.Take(held);
+            if (count == 0)
+            {
+                // Another loop took them.
+                continue;
+            }
+
+            IReadOnlyList<JobLease> leases;
+            try
+            {
+                leases = await scheduler.DequeueAsync(WorkerId, count, settings.LeaseDuration, handled, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host is stopping; the running jobs see the same token and hand their jobs back.
+                _slots.Return(held.AsSpan(0, count));
+                return;
             }
             catch (Exception e)
             {
-                // The outcome could not be recorded (the queue is unreachable): the lease expires and the job is rescued.
+                _slots.Return(held.AsSpan(0, count));
                 LogWorkerError(e);
+                await Task.Delay(settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
             }
-            finally
+
+            backlogged = leases.Count == count;
+            _slots.Return(held.AsSpan(leases.Count, count - leases.Count));
+            for (var i = 0; i < leases.Count; i++)
             {
-                scheduler.OnJobFinished(lease.Job.TenantId);
-                slots.Release();
+                // Each job runs as its own thread-pool item and keeps its slot until its outcome is recorded.
+                ThreadPool.UnsafeQueueUserWorkItem(new JobRun(this, leases[i], held[i]), preferLocal: true);
+            }
+
+            if (leases.Count == 0)
+            {
+                await queue.WaitForWorkAsync(settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private static int TakeFree(SemaphoreSlim slots)
+    /// <summary>Runs a leased job; its slot is given back once its outcome is recorded (here, or by the completion group).</summary>
+    internal async Task RunAndFinishAsync(JobRun run)
     {
-        var taken = 0;
-        while (slots.Wait(0, CancellationToken.None))
+        var handedOver = false;
+        try
         {
-            taken++;
+            handedOver = await RunAsync(run, _settings, _stopping);
         }
-
-        return taken;
+        catch (Exception e)
+        {
+            // The outcome could not be recorded (the queue is unreachable): the lease expires and the job is rescued.
+            LogWorkerError(e);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                scheduler.OnJobFinished(run.Lease.Job.TenantId);
+                _slots.Return(run.Slot);
+            }
+        }
     }
 
-    private async Task RunAsync(JobLease lease, OrchestrationOptions settings, CancellationToken stoppingToken)
+    internal ValueTask ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
     {
+        var reported = queue.ReportProgressAsync(lease, progress, cancellationToken);
+        return reported.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(reported.AsTask());
+    }
+
+    // Called by the completion group with each success's outcome (or the error that kept the group from being recorded).
+    private void OnCompletionsRecorded(List<JobRun> group, IReadOnlyList<bool>? completed, Exception? failure)
+    {
+        var slots = new int[group.Count];
+        try
+        {
+            if (failure is not null)
+            {
+                // The lease of each expires and its job is rescued, as when a single completion fails.
+                LogWorkerError(failure);
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                var run = group[i];
+                slots[i] = run.Slot;
+                if (completed is null)
+                {
+                    continue;
+                }
+
+                if (!completed[i])
+                {
+                    LogLeaseLost(run.Lease.Job.Id, run.Lease.Job.Type);
+                }
+
+                Record(run.Lease.Job, completed[i] ? "succeeded" : "lease_lost", run.Started);
+            }
+        }
+        finally
+        {
+            // A group is mostly one tenant's jobs: told as runs of the same tenant.
+            for (int i = 0, first = 0; i < group.Count; i++)
+            {
+                var tenant = group[i].Lease.Job.TenantId;
+                if (i + 1 == group.Count || !string.Equals(group[i + 1].Lease.Job.TenantId, tenant, StringComparison.Ordinal))
+                {
+                    scheduler.OnJobsFinished(tenant, i + 1 - first);
+                    first = i + 1;
+                }
+            }
+
+            _slots.Return(slots);
+        }
+    }
+
+    // True when the outcome was handed to the completion group, which then finishes the run.
+    private async ValueTask<bool> RunAsync(JobRun run, OrchestrationOptions settings, CancellationToken stoppingToken)
+    {
+        var lease = run.Lease;
         var job = lease.Job;
         var registration = types.Find(job.Type);
         // A trace of its own, linked to the span that enqueued the job (as messaging spans are): the run may come long
-        // after the enqueue, in another process.
-        ActivityLink[]? links = job.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var enqueued) ? [new ActivityLink(enqueued)] : null;
-        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run", ActivityKind.Consumer, parentContext: default, links: links);
-        activity?.SetTag("allixios.job.id", job.Id);
-        activity?.SetTag("allixios.job.type", job.Type);
-        activity?.SetTag("allixios.tenant", job.TenantId);
-        var started = time.GetTimestamp();
+        // after the enqueue, in another process. Nothing is parsed or started when nobody listens.
+        Activity? activity = null;
+        if (AllixiosTelemetry.ActivitySource.HasListeners())
+        {
+            ActivityLink[]? links = job.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var enqueued) ? [new ActivityLink(enqueued)] : null;
+            activity = AllixiosTelemetry.ActivitySource.StartActivity("job.run", ActivityKind.Consumer, parentContext: default, links: links);
+            activity?.SetTag("allixios.job.id", job.Id);
+            activity?.SetTag("allixios.job.type", job.Type);
+            activity?.SetTag("allixios.tenant", job.TenantId);
+        }
 
-        // Waited from when it was due (enqueued, end of its delay or backoff) until this worker leased it.
-        var waited = time.GetUtcNow() - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt);
-        AllixiosTelemetry.JobWaitTime.Record(
-            Math.Max(0, waited.TotalSeconds),
-            new KeyValuePair<string, object?>("job_type", job.Type),
-            new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)));
+        using var traced = activity;
+        var started = time.GetTimestamp();
+        run.Started = started;
+
+        if (AllixiosTelemetry.JobWaitTime.Enabled)
+        {
+            // Waited from when it was due (enqueued, end of its delay or backoff) until this worker leased it.
+            var waited = time.GetUtcNow() - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt);
+            AllixiosTelemetry.JobWaitTime.Record(
+                Math.Max(0, waited.TotalSeconds),
+                new KeyValuePair<string, object?>("job_type", job.Type),
+                new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)));
+        }
+
         if (registration?.HandlerType is null)
         {
             CountFailure(job, "no_handler", settings);
             await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"No handler for job type '{job.Type}' is registered in this process.", retryAt: null, CancellationToken.None), started);
-            return;
+            return false;
         }
 
         if (job.Deadline is { } passed && passed <= time.GetUtcNow())
         {
             CountFailure(job, "deadline", settings);
             await SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, $"The job's deadline {passed:O} passed before it could run.", retryAt: null, CancellationToken.None), started);
-            return;
+            return false;
         }
 
         AdmissionDecision admitted;
@@ -219,7 +288,7 @@ internal sealed partial class JobWorker(
             LogWorkerError(e);
             var deferred = await queue.DeferAsync(lease, time.GetUtcNow() + settings.PollInterval, $"Not admitted: budgets or rate limits could not be checked ({e.GetType().Name}); it is tried again.", CancellationToken.None);
             Record(job, deferred ? "deferred" : "lease_lost", started);
-            return;
+            return false;
         }
 
         if (!admitted.Admitted)
@@ -228,47 +297,56 @@ internal sealed partial class JobWorker(
             await (admitted.Policy == AdmissionRefusalPolicy.Defer
                 ? SettleAsync(lease, "deferred", DeferAsync(lease, admitted), started)
                 : SettleAsync(lease, "dead_lettered", queue.FailAsync(lease, admitted.Reason!, retryAt: null, CancellationToken.None), started));
-            return;
+            return false;
+        }
+
+        if (admitted.Reservation is null)
+        {
+            // No budget to settle: a success can be recorded with others, unless a trace is waiting for it.
+            return await RunAdmittedAsync(run, registration, settings, activity, stoppingToken) == Outcome.HandedOver;
         }
 
         var cost = new JobCost(admitted.Reservation);
+        run.Cost = cost;
         var succeeded = false;
         try
         {
-            succeeded = await RunAdmittedAsync(lease, registration, settings, cost, started, activity, stoppingToken);
+            succeeded = await RunAdmittedAsync(run, registration, settings, activity, stoppingToken) == Outcome.Succeeded;
         }
         finally
         {
             await admission.FinishAsync(job, cost, succeeded);
         }
+
+        return false;
     }
 
     private async ValueTask<JobState?> DeferAsync(JobLease lease, AdmissionDecision admitted) =>
         await queue.DeferAsync(lease, admitted.RetryAt, admitted.Reason!, CancellationToken.None) ? JobState.Retrying : null;
 
-    private async Task<bool> RunAdmittedAsync(JobLease lease, JobTypeRegistration registration, OrchestrationOptions settings, JobCost cost, long started, Activity? activity, CancellationToken stoppingToken)
+    private async ValueTask<Outcome> RunAdmittedAsync(JobRun run, JobTypeRegistration registration, OrchestrationOptions settings, Activity? activity, CancellationToken stoppingToken)
     {
+        var lease = run.Lease;
         var job = lease.Job;
+        var started = run.Started;
 
         // A timer cannot run longer than about 49 days; an attempt never needs to (the client allows 24 h at most), and
-        // a deadline further away than the timeout can only be reached after the timeout fired. One token source per
-        // attempt, cancelled by whichever comes first: its time limit (the timeout or the deadline, whichever is nearer),
-        // the host stopping, or the heartbeat finding the lease lost; which one it was is read from the state after.
+        // a deadline further away than the timeout can only be reached after the timeout fired. The attempt's token is
+        // cancelled by whichever comes first: its time limit (the timeout or the deadline, whichever is nearer), the host
+        // stopping, or the heartbeat finding the lease lost; which one it was is read from the state after. Its token
+        // source (and timer) is made only when the handler reads the token (see JobRun).
         var attemptTime = job.Timeout < MaxTimer ? job.Timeout : MaxTimer;
         var untilDeadline = job.Deadline is { } at ? at - time.GetUtcNow() : TimeSpan.MaxValue;
         var byDeadline = untilDeadline < attemptTime;
         var limit = byDeadline ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero) : attemptTime;
-        var attemptStarted = time.GetTimestamp();
-        using var attempt = new CancellationTokenSource(limit, time);
-        using var stopping = stoppingToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt);
-        var running = new RunningJob(lease, attempt);
-        _running[lease.Token] = running;
+        run.BeginAttempt(limit, time, stoppingToken);
+        Volatile.Write(ref _running[run.Slot], run);
         Exception? failure = null;
         try
         {
             var invoke = _invokers.GetOrAdd(registration.PayloadType!, CreateInvoker);
             await using var scope = scopes.CreateAsyncScope();
-            await invoke(scope.ServiceProvider, job, registration.HandlerType!, (progress, ct) => ReportAsync(lease, progress, ct), cost, attempt.Token);
+            await invoke(scope.ServiceProvider, job, registration.HandlerType!, run);
         }
         catch (Exception e)
         {
@@ -276,36 +354,45 @@ internal sealed partial class JobWorker(
         }
         finally
         {
-            _running.TryRemove(lease.Token, out _);
+            Volatile.Write(ref _running[run.Slot], null);
         }
 
-        if (running.LeaseLost)
+        var cancelled = run.EndAttempt();
+        if (run.LeaseLost)
         {
             LogLeaseLost(job.Id, job.Type);
             Record(job, "lease_lost", started);
-            return false;
+            return Outcome.NotSucceeded;
         }
 
         if (failure is null)
         {
+            if (activity is null && run.Cost is null)
+            {
+                _completions.Add(run);
+                return Outcome.HandedOver;
+            }
+
             if (!await queue.CompleteAsync(lease, CancellationToken.None))
             {
                 LogLeaseLost(job.Id, job.Type);
                 Record(job, "lease_lost", started);
-                return false;
+                return Outcome.NotSucceeded;
             }
 
             Record(job, "succeeded", started);
-            return true;
+            return Outcome.Succeeded;
         }
 
-        var expired = attempt.IsCancellationRequested && time.GetElapsedTime(attemptStarted) >= limit;
+        // Only the time limit and the host stopping cancel the token once the lease is known to be held; a timer may fire
+        // a moment before the limit by the clock (it counts whole milliseconds), so without a stop it was the limit.
+        var expired = cancelled && (!stoppingToken.IsCancellationRequested || run.AttemptElapsed >= limit);
         if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested && !expired)
         {
             // A deploy or scale-down is not the job's fault: hand it back without spending one of its attempts.
             var released = await queue.ReleaseAsync(lease, "The worker stopped before the job finished; the attempt was not counted.", CancellationToken.None);
             Record(job, released ? "released" : "lease_lost", started);
-            return false;
+            return Outcome.NotSucceeded;
         }
 
         var now = time.GetUtcNow();
@@ -330,7 +417,7 @@ internal sealed partial class JobWorker(
         activity?.SetStatus(ActivityStatusCode.Error, message);
         var state = await queue.FailAsync(lease, message, retryAt, CancellationToken.None);
         Record(job, state is { } s ? JobStates.ToName(s) : "lease_lost", started);
-        return false;
+        return Outcome.NotSucceeded;
     }
 
     private async Task SettleAsync(JobLease lease, string outcome, ValueTask<JobState?> settle, long started)
@@ -341,6 +428,11 @@ internal sealed partial class JobWorker(
 
     private void Record(Job job, string outcome, long started)
     {
+        if (!AllixiosTelemetry.JobAttempts.Enabled && !AllixiosTelemetry.JobRunTime.Enabled && !AllixiosTelemetry.JobsCompleted.Enabled)
+        {
+            return;
+        }
+
         var tenant = JobMetricTags.Tenant(job.TenantId, options.Value.MetricsMaxTenants);
         var tags = new TagList { { "job_type", job.Type }, { "outcome", outcome }, { "tenant", tenant } };
         AllixiosTelemetry.JobAttempts.Add(1, tags);
@@ -351,12 +443,19 @@ internal sealed partial class JobWorker(
         }
     }
 
-    private static void CountFailure(Job job, string failure, OrchestrationOptions settings) =>
+    private static void CountFailure(Job job, string failure, OrchestrationOptions settings)
+    {
+        if (!AllixiosTelemetry.JobFailures.Enabled)
+        {
+            return;
+        }
+
         AllixiosTelemetry.JobFailures.Add(
             1,
             new KeyValuePair<string, object?>("job_type", job.Type),
             new KeyValuePair<string, object?>("tenant", JobMetricTags.Tenant(job.TenantId, settings.MetricsMaxTenants)),
             new KeyValuePair<string, object?>("failure", failure));
+    }
 
     // One loop renews every running job's lease, instead of a timer and a task per job.
     private async Task HeartbeatAsync(OrchestrationOptions settings, CancellationToken stop)
@@ -366,7 +465,16 @@ internal sealed partial class JobWorker(
             try
             {
                 await Task.Delay(settings.HeartbeatInterval, time, stop);
-                await Task.WhenAll(_running.Values.Select(r => RenewAsync(r, settings, stop)));
+                var renewals = new List<Task>();
+                for (var i = 0; i < _running.Length; i++)
+                {
+                    if (Volatile.Read(ref _running[i]) is { } running)
+                    {
+                        renewals.Add(RenewAsync(running, settings, stop));
+                    }
+                }
+
+                await Task.WhenAll(renewals);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -375,7 +483,7 @@ internal sealed partial class JobWorker(
         }
     }
 
-    private async Task RenewAsync(RunningJob running, OrchestrationOptions settings, CancellationToken stop)
+    private async Task RenewAsync(JobRun running, OrchestrationOptions settings, CancellationToken stop)
     {
         try
         {
@@ -383,7 +491,7 @@ internal sealed partial class JobWorker(
             {
                 // Cancelled by a user, or rescued after a stall: stop the handler; its result would be discarded anyway.
                 running.LeaseLost = true;
-                await running.Attempt.CancelAsync();
+                await running.CancelAttemptAsync();
             }
         }
         catch (ObjectDisposedException)
@@ -395,11 +503,6 @@ internal sealed partial class JobWorker(
             // A missed heartbeat is not fatal: the lease outlasts a few, and the next one may get through.
             LogWorkerError(e);
         }
-    }
-
-    private async ValueTask ReportAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
-    {
-        await queue.ReportProgressAsync(lease, progress, cancellationToken);
     }
 
     private async Task MaintainAsync(OrchestrationOptions settings, CancellationToken stoppingToken)
@@ -446,10 +549,10 @@ internal sealed partial class JobWorker(
     private static TimeSpan Backoff(int attempt, OrchestrationOptions settings) =>
         RetryBackoff.Delay(attempt, settings.RetryBaseDelay, settings.RetryMaxDelay, Random.Shared.NextDouble());
 
-    private static Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask> CreateInvoker(Type payloadType) =>
-        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, Func<JobProgress, CancellationToken, ValueTask>, JobCost, CancellationToken, ValueTask>>();
+    private static Func<IServiceProvider, Job, Type, IJobAttempt, ValueTask> CreateInvoker(Type payloadType) =>
+        InvokeMethod.MakeGenericMethod(payloadType).CreateDelegate<Func<IServiceProvider, Job, Type, IJobAttempt, ValueTask>>();
 
-    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, Func<JobProgress, CancellationToken, ValueTask> report, JobCost cost, CancellationToken cancellationToken)
+    private static async ValueTask InvokeAsync<TPayload>(IServiceProvider services, Job job, Type handlerType, IJobAttempt attempt)
     {
         TPayload payload;
         try
@@ -462,7 +565,7 @@ internal sealed partial class JobWorker(
         }
 
         var handler = (IJobHandler<TPayload>)services.GetRequiredService(handlerType);
-        await handler.HandleAsync(new JobContext<TPayload>(job, payload, report, cancellationToken, cost));
+        await handler.HandleAsync(new JobContext<TPayload>(job, payload, attempt));
     }
 
     [LoggerMessage(EventId = 2001, EventName = "JobAttemptFailed", Level = LogLevel.Warning, Message = "Job {JobId} ({JobType}) attempt {Attempt} failed: {Failure}")]
@@ -477,14 +580,12 @@ internal sealed partial class JobWorker(
     [LoggerMessage(EventId = 2004, EventName = "JobMaintenance", Level = LogLevel.Information, Message = "Rescued {Rescued} jobs with expired leases and deleted {Deleted} finished jobs past retention.")]
     private partial void LogMaintenance(int rescued, int deleted);
 
-    // A job running here: what the heartbeat loop renews, and how it stops the handler when the lease is lost.
-    private sealed class RunningJob(JobLease lease, CancellationTokenSource attempt)
+    private enum Outcome
     {
-        public JobLease Lease { get; } = lease;
-
-        public CancellationTokenSource Attempt { get; } = attempt;
-
-        public volatile bool LeaseLost;
+        // The success was handed to the completion group, which records it and finishes the run.
+        HandedOver,
+        Succeeded,
+        NotSucceeded,
     }
 
     // A payload the handler's type cannot read will not read better on a retry: it dead-letters at once.
