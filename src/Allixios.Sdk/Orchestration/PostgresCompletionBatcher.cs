@@ -98,10 +98,12 @@ internal sealed class PostgresCompletionBatcher(NpgsqlDataSource dataSource, Tim
                 UPDATE jobs j SET state = 'succeeded', updated_at = $1, finished_at = $1, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
                 FROM unnest($2::uuid[], $3::uuid[], $4::text[]) AS c(job_id, token, worker)
                 WHERE j.job_id = c.job_id AND j.lease_token = c.token AND j.state = 'running'
-                RETURNING j.job_id, j.tenant_id, j.attempt, c.token, c.worker
+                RETURNING j.job_id, j.tenant_id, j.attempt, j.initial_state, c.token, c.worker
             ), recorded AS (
+                -- A job with its initial state on its row has its success event read from the row too (migration 0010);
+                -- only the others' is stored.
                 INSERT INTO job_events ({eventColumns})
-                SELECT job_id, tenant_id, $1, 'running', 'succeeded', worker, attempt, NULL, NULL, NULL FROM finished
+                SELECT job_id, tenant_id, $1, 'running', 'succeeded', worker, attempt, NULL, NULL, NULL FROM finished WHERE initial_state IS NULL
             )
             SELECT f.token, f.job_id, EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on = f.job_id) FROM finished f
             """);

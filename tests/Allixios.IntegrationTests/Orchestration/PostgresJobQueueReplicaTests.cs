@@ -73,8 +73,8 @@ public sealed class PostgresJobQueueReplicaTests(MigratedPostgresDatabase databa
 
         await using var system = await PostgresScope.ForSystemAsync(database.DataSource);
         Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE state = 'succeeded' AND attempt = 1"));
-        Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_events WHERE to_state = 'succeeded'"));
-        Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_events WHERE to_state = 'running'"));
+        Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_history WHERE to_state = 'succeeded'"));
+        Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_history WHERE to_state = 'running'"));
         Assert.Equal(3L, await ScalarAsync(system, "SELECT count(DISTINCT tenant_id) FROM jobs"));
         foreach (var replica in replicas)
         {
@@ -176,7 +176,7 @@ public sealed class PostgresJobQueueReplicaTests(MigratedPostgresDatabase databa
 
             var handled = hosts.SelectMany(h => h.Services.GetRequiredService<CompletionProbe>().Handled).ToList();
             Assert.Equal(ids.Order(), handled.Order());
-            Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_events WHERE to_state = 'succeeded'"));
+            Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM job_history WHERE to_state = 'succeeded'"));
             Assert.Equal((long)Jobs, await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE attempt = 1"));
         }
         finally
@@ -217,14 +217,14 @@ public sealed class PostgresJobQueueReplicaTests(MigratedPostgresDatabase databa
         await using (var scope = await PostgresScope.ForTenantAsync(database.DataSource, "tenant-b"))
         {
             Assert.Equal(1L, await ScalarAsync(scope, "SELECT count(*) FROM jobs"));
-            Assert.Equal(1L, await ScalarAsync(scope, "SELECT count(*) FROM job_events"));
+            Assert.Equal(1L, await ScalarAsync(scope, "SELECT count(*) FROM job_history"));
             Assert.Equal(0L, await ScalarAsync(scope, "SELECT count(*) FROM jobs WHERE tenant_id <> 'tenant-b'"));
             var error = await Assert.ThrowsAsync<PostgresException>(() => scope.CreateCommand("UPDATE jobs SET tenant_id = 'tenant-a'").ExecuteNonQueryAsync());
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
         }
 
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var unscoped = new NpgsqlCommand("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM job_events)", connection);
+        await using var unscoped = new NpgsqlCommand("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM job_events) + (SELECT count(*) FROM job_history)", connection);
         Assert.Equal(0L, (long)(await unscoped.ExecuteScalarAsync())!);
     }
 

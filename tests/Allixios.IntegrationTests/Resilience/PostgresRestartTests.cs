@@ -94,7 +94,7 @@ public sealed class PostgresRestartTests(MigratedPostgresDatabase database, ITes
             var completed = (Guid[])(await read.ExecuteScalarAsync())!;
             Assert.Equal(acknowledged.Order(), completed.Order());
             Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(checker, "SELECT count(*) FROM jobs WHERE state = 'succeeded'"));
-            Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(checker, "SELECT count(*) FROM job_events WHERE to_state = 'succeeded'"));
+            Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(checker, "SELECT count(*) FROM job_history WHERE to_state = 'succeeded'"));
         }
         finally
         {

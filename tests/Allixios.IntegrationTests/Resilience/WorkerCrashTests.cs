@@ -98,8 +98,8 @@ public sealed class WorkerCrashTests(MigratedPostgresDatabase database, ITestOut
         // Exactly once: one completion recorded by a handler per job, no second one, one succeeded event per job.
         Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(*) FROM worker_completions"));
         Assert.Equal(0L, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(*) FROM worker_duplicates"));
-        Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(DISTINCT job_id) FROM job_events WHERE to_state = 'succeeded'"));
-        Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(*) FROM job_events WHERE to_state = 'succeeded'"));
+        Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(DISTINCT job_id) FROM job_history WHERE to_state = 'succeeded'"));
+        Assert.Equal((long)Jobs, await ResilienceDatabase.CountAsync(database.DataSource, "SELECT count(*) FROM job_history WHERE to_state = 'succeeded'"));
 
         // Each killed run was taken back by the rescuer only once its lease had run out, then run again to success.
         foreach (var (jobId, attempt) in killed)

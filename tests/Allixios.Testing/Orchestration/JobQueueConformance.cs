@@ -510,6 +510,32 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_history_of_a_job_that_failed_reported_progress_and_then_succeeded_lists_every_event_in_order()
+    {
+        var job = await EnqueueAsync();
+        var first = Assert.Single(await DequeueAsync("w1"));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(JobState.Retrying, await Queue.FailAsync(first, "provider timed out", T0.AddSeconds(2)));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var second = Assert.Single(await DequeueAsync("w2"));
+        Assert.True(await Queue.ReportProgressAsync(second, new JobProgress(50, "half")));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await Queue.CompleteAsync(second));
+
+        Assert.Equal(
+            [
+                new JobEvent(job.Id, T0, null, JobState.Available, null, 0, null, null),
+                new JobEvent(job.Id, T0, JobState.Available, JobState.Running, "w1", 1, null, null),
+                new JobEvent(job.Id, T0.AddSeconds(1), JobState.Running, JobState.Retrying, "w1", 1, "provider timed out", null),
+                new JobEvent(job.Id, T0.AddSeconds(2), JobState.Retrying, JobState.Available, null, 1, null, null),
+                new JobEvent(job.Id, T0.AddSeconds(2), JobState.Available, JobState.Running, "w2", 2, null, null),
+                new JobEvent(job.Id, T0.AddSeconds(2), JobState.Running, JobState.Running, "w2", 2, null, new JobProgress(50, "half")),
+                new JobEvent(job.Id, T0.AddSeconds(3), JobState.Running, JobState.Succeeded, "w2", 2, null, null),
+            ],
+            await Queue.GetHistoryAsync(TenantA, job.Id));
+    }
+
+    [Fact]
     public async Task Cancelling_a_queued_job_finishes_it_so_no_worker_gets_it()
     {
         var job = await EnqueueAsync();
