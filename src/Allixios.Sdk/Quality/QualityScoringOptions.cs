@@ -57,12 +57,31 @@ public sealed class QualityScoringOptions : IValidatableObject
     [Range(1_000, 10_000_000)]
     public int MaxTextLength { get; set; } = 200_000;
 
+    /// <summary>The quality floor (0 to 100) a model must meet on a job type to be recommended for it, for job types without one in <see cref="QualityFloors"/>. Default: 70.</summary>
+    [Range(0, 100)]
+    public double DefaultQualityFloor { get; set; } = 70;
+
+    /// <summary>Quality floors by job type, 0 to 100. Default: none.</summary>
+    public IDictionary<string, double> QualityFloors { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>The fewest scores of a model on a job type before it may be recommended for it. Default: 5. Range: 1 to 100,000.</summary>
+    [Range(1, 100_000)]
+    public int MinimumScores { get; set; } = 5;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ReadabilityMaximum < ReadabilityMinimum)
         {
             yield return new ValidationResult($"Quality: ReadabilityMaximum {ReadabilityMaximum} is below ReadabilityMinimum {ReadabilityMinimum}.", [nameof(ReadabilityMaximum)]);
+        }
+
+        foreach (var (jobType, floor) in QualityFloors)
+        {
+            if (double.IsNaN(floor) || floor is < 0 or > 100)
+            {
+                yield return new ValidationResult($"Quality: the quality floor of '{jobType}' is {floor}; it must be 0 to 100.", [nameof(QualityFloors)]);
+            }
         }
 
         foreach (var (name, weight) in Weights)

@@ -1,0 +1,3 @@
+-- Undoes 0011_quality_and_job_results.
+DROP TABLE IF EXISTS job_results;
+DROP TABLE IF EXISTS quality_scores;
