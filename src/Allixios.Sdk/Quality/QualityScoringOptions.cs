@@ -27,9 +27,9 @@ public sealed class QualityScoringOptions : IValidatableObject
     [Range(0, 100)]
     public double ReadabilityMinimum { get; set; } = 50;
 
-    /// <summary>The upper end of that band. Default: 80 (easy). Range: 0 to 100, at least <see cref="ReadabilityMinimum"/>.</summary>
-    [Range(0, 100)]
-    public double ReadabilityMaximum { get; set; } = 80;
+    /// <summary>The upper end of that band. Default: 90 (easy: web copy for a general audience sits between). Range: 0 to 150, at least <see cref="ReadabilityMinimum"/>.</summary>
+    [Range(0, 150)]
+    public double ReadabilityMaximum { get; set; } = 90;
 
     /// <summary>Points lost per point of reading ease outside the band. Default: 2.5 (20 points outside scores 50). Range: 0.1 to 100.</summary>
     [Range(0.1, 100)]
