@@ -2,7 +2,7 @@ namespace Allixios.Orchestration;
 
 /// <summary>
 /// The results jobs leave behind, one per job, in memory in the embedded default and in PostgreSQL in production
-/// (table <c>job_results</c>, removed with its job). A handler stores its result as its last step; a retried attempt
+/// (table <c>job_results</c>, deleted with its job by a trigger). A handler stores its result as its last step; a retried attempt
 /// replaces it.
 /// </summary>
 public interface IJobResultStore

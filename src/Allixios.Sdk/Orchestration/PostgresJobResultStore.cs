@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace Allixios.Orchestration;
 
-/// <summary>The production <see cref="IJobResultStore"/>: the <c>job_results</c> table (migration 0011), removed with its job.</summary>
+/// <summary>The production <see cref="IJobResultStore"/>: the <c>job_results</c> table (migration 0011); a trigger deletes a result with its job.</summary>
 /// <param name="dataSource">The database.</param>
 /// <param name="timeProvider">The clock.</param>
 public sealed class PostgresJobResultStore(NpgsqlDataSource dataSource, TimeProvider timeProvider) : IJobResultStore
@@ -14,7 +14,7 @@ public sealed class PostgresJobResultStore(NpgsqlDataSource dataSource, TimeProv
     {
         result = JobResultValidation.Ensure(result);
         await using var scope = await PostgresScope.ForTenantAsync(dataSource, result.TenantId, cancellationToken);
-        // The job must be visible to the tenant (row-level security); a foreign key alone would accept another tenant's job.
+        // The job must exist and be visible to the tenant (row-level security).
         await using var command = scope.CreateCommand("""
             INSERT INTO job_results (job_id, tenant_id, result, created_at)
             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $1)
