@@ -16,8 +16,8 @@ namespace Allixios.Content;
 /// quality ensemble, the score is fed back to the router and the quality ledger, and the draft with its score breakdown,
 /// model, cost and latency is stored as the job's result (<see cref="IJobResultStore"/>). A budget refusal or a provider
 /// failure fails the attempt with its reason, so the job is retried with backoff and dead-lettered when its attempts are
-/// spent. When the job itself holds a budget reservation (it carries an estimated cost), the completion reserves nothing
-/// more and its cost settles the job's reservation instead.
+/// spent. When the job itself holds money (it carries an estimated cost, in USD like the catalog's prices), the
+/// completion reserves nothing more and its cost settles the job's reservation instead.
 /// </summary>
 public sealed class ContentGenerationHandler(
     IChatClient chat,
@@ -56,7 +56,10 @@ public sealed class ContentGenerationHandler(
                 [AiRouter.JobTypeProperty] = job.Type,
             },
         };
-        if (context.BudgetReservation is not null)
+        // A job that carries an estimate holds money for its whole attempt (in the prices' currency): the call then
+        // reserves nothing more and its cost settles that reservation. A job without one holds nothing: the call reserves.
+        var heldByJob = context.BudgetReservation is { Amount: > 0, Currency: AiCallMeter.Currency };
+        if (heldByJob)
         {
             chatOptions.AdditionalProperties[AiRouter.BudgetHeldProperty] = true;
         }
@@ -75,7 +78,7 @@ public sealed class ContentGenerationHandler(
             throw new InvalidOperationException("The chat client's stream carried no usage report: content.generate needs the Allixios AI router (AddAiRouting) as the IChatClient, so the call is priced and budgeted.");
         }
 
-        if (context.BudgetReservation is not null)
+        if (heldByJob)
         {
             context.ReportCost(usage.Cost);
         }
