@@ -34,7 +34,9 @@ internal sealed class AiCallMeter(BudgetClient? budgets, IUsageLedger? ledger, T
         } : null;
         var jobType = properties.TryGetValue(AiRouter.JobTypeProperty, out var type) && type is string { Length: > 0 } t ? t : null;
         var call = new AiMeteredCall(budgets, ledger, time, tenant, apiKey, jobId, jobType, time.GetTimestamp());
-        if (budgets is not null)
+        // Money held elsewhere (a job's reservation) is not reserved twice; the call is still recorded.
+        var held = properties.TryGetValue(AiRouter.BudgetHeldProperty, out var flag) && flag is true;
+        if (budgets is not null && !held)
         {
             var result = await budgets.ReserveAsync(tenant, apiKey, maximumCost, Currency, cancellationToken: cancellationToken);
             if (!result.IsGranted)

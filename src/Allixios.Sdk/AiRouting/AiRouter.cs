@@ -33,6 +33,13 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
     /// <summary>The <c>AdditionalProperties</c> key that names that job's type (a string, e.g. <c>content.generate</c>), recorded in the usage ledger.</summary>
     public const string JobTypeProperty = "allixios.job_type";
 
+    /// <summary>
+    /// The <c>AdditionalProperties</c> key that says (with <see langword="true"/>) that the call's money is already held
+    /// by a reservation of its own, e.g. the budget reservation of the job it is part of: the call is then recorded in
+    /// the usage ledger but reserves nothing, so the same money is not held twice. The holder settles it.
+    /// </summary>
+    public const string BudgetHeldProperty = "allixios.budget_held";
+
     private static readonly KeyValuePair<string, object?> Succeeded = new("outcome", "succeeded");
     private static readonly KeyValuePair<string, object?> FailedOver = new("outcome", "failed_over");
 
@@ -361,6 +368,57 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         {
             ArrayPool<int>.Shared.Return(ranked);
         }
+    }
+
+    /// <summary>
+    /// Feeds a quality score (0 to 100) of an answer back into routing: the moving quality of the deployments of
+    /// <paramref name="modelOrDeployment"/> (a model name: all its deployments; a deployment id: that one) moves towards
+    /// it by <see cref="AiRoutingOptions.QualitySmoothing"/>. The quality floor and
+    /// <see cref="AiRoutingStrategy.QualityFirst"/> use the moving quality, which starts at the model's prior.
+    /// </summary>
+    /// <returns>Whether any deployment serves <paramref name="modelOrDeployment"/> (else nothing changed).</returns>
+    public bool RecordQuality(string modelOrDeployment, double score)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelOrDeployment);
+        if (double.IsNaN(score) || score is < 0 or > 100)
+        {
+            throw AllixiosException.Invalid("quality_score_invalid", $"A quality score is 0 to 100; {score} was recorded for '{modelOrDeployment}'.");
+        }
+
+        if (!_table.TryGetNamed(modelOrDeployment, out var deployments))
+        {
+            return false;
+        }
+
+        foreach (var index in deployments)
+        {
+            _table[index].RecordQuality(score);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The quality routing currently uses for <paramref name="modelOrDeployment"/> (the mean over its deployments of
+    /// their moving quality) and how many scores it rests on; none when no deployment serves it.
+    /// </summary>
+    public (double Quality, long Samples)? GetQualityEstimate(string modelOrDeployment)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelOrDeployment);
+        if (!_table.TryGetNamed(modelOrDeployment, out var deployments) || deployments.Length == 0)
+        {
+            return null;
+        }
+
+        var quality = 0.0;
+        long samples = 0;
+        foreach (var index in deployments)
+        {
+            quality += _table[index].Quality;
+            samples += _table[index].QualitySamples;
+        }
+
+        return (quality / deployments.Length, samples);
     }
 
     /// <inheritdoc />

@@ -78,6 +78,14 @@ public sealed class AiRoutingOptions : IValidatableObject
     [Range(0.01, 1.0)]
     public double LatencySmoothing { get; set; } = 0.2;
 
+    /// <summary>
+    /// The weight of the newest quality score in each deployment's moving quality (which starts at the model's quality
+    /// prior and is what the quality floor and <see cref="AiRoutingStrategy.QualityFirst"/> use). Default: 0.1 (about
+    /// the last 20 scores count). Range: 0.01 to 1.
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double QualitySmoothing { get; set; } = 0.1;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -7,15 +7,18 @@ namespace Allixios.AiRouting;
 
 /// <summary>
 /// One deployment as the router sees it at run time: its client, its circuit breaker (a Polly pipeline) and cooldown,
-/// and its moving-average latency. The fields routing reads on every decision are plain values, so a decision neither
+/// its moving-average latency and its moving quality. The fields routing reads on every decision are plain values, so a decision neither
 /// locks nor allocates.
 /// </summary>
 internal sealed class DeploymentState
 {
     private readonly TimeProvider _time;
     private readonly double _smoothing;
+    private readonly double _qualitySmoothing;
     private long _coolUntil;
     private long _latencyBits;
+    private long _qualityBits;
+    private long _qualitySamples;
 
     public DeploymentState(int index, AiDeployment deployment, AiCapabilities capabilities, IChatClient? chat, IEmbeddingGenerator<string, Embedding<float>>? embeddings, AiRoutingOptions options, TimeProvider time)
     {
@@ -26,10 +29,12 @@ internal sealed class DeploymentState
         Embeddings = embeddings;
         _time = time;
         _smoothing = options.LatencySmoothing;
+        _qualitySmoothing = options.QualitySmoothing;
         var model = deployment.Model;
         ContextWindow = model.ContextWindow;
         MaxOutputTokens = model.MaxOutputTokens > 0 ? model.MaxOutputTokens : model.ContextWindow;
-        Quality = model.QualityPrior;
+        QualityPrior = model.QualityPrior;
+        _qualityBits = BitConverter.DoubleToInt64Bits(model.QualityPrior);
         Price = (double)(model.InputCostPerToken + model.OutputCostPerToken);
         Weight = deployment.Weight;
         Pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -72,7 +77,17 @@ internal sealed class DeploymentState
 
     public int MaxOutputTokens { get; }
 
-    public double Quality { get; }
+    /// <summary>The model's quality prior from the catalog, 0 to 100.</summary>
+    public double QualityPrior { get; }
+
+    /// <summary>
+    /// The quality routing uses: an exponentially weighted moving average of the scores recorded for the deployment's
+    /// answers that starts at the prior, so the prior counts until scores come in and fades as they do.
+    /// </summary>
+    public double Quality => BitConverter.Int64BitsToDouble(Volatile.Read(ref _qualityBits));
+
+    /// <summary>How many scores have been recorded.</summary>
+    public long QualitySamples => Volatile.Read(ref _qualitySamples);
 
     /// <summary>Input plus output price per token: the order of the cheapest strategy.</summary>
     public double Price { get; }
@@ -83,6 +98,20 @@ internal sealed class DeploymentState
     public double LatencyMs => BitConverter.Int64BitsToDouble(Volatile.Read(ref _latencyBits));
 
     public bool IsCooling(long now) => now < Volatile.Read(ref _coolUntil);
+
+    public void RecordQuality(double score)
+    {
+        long seen;
+        long next;
+        do
+        {
+            seen = Volatile.Read(ref _qualityBits);
+            var current = BitConverter.Int64BitsToDouble(seen);
+            next = BitConverter.DoubleToInt64Bits(current + (_qualitySmoothing * (score - current)));
+        }
+        while (Interlocked.CompareExchange(ref _qualityBits, next, seen) != seen);
+        Interlocked.Increment(ref _qualitySamples);
+    }
 
     public void RecordLatency(TimeSpan latency)
     {

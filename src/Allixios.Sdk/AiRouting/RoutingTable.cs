@@ -1,7 +1,7 @@
 namespace Allixios.AiRouting;
 
 /// <summary>
-/// The precomputed orders the routing decision walks: deployments by price and by quality, each model's deployments,
+/// The precomputed orders the routing decision walks: deployments by price, each model's deployments,
 /// and the policies with their fallbacks resolved. A decision is a filtered walk over one of these arrays into a span
 /// the caller owns: no LINQ, no allocation, no lock.
 /// </summary>
@@ -9,15 +9,13 @@ internal sealed class RoutingTable
 {
     private readonly DeploymentState[] _deployments;
     private readonly int[] _byPrice;
-    private readonly int[] _byQuality;
     private readonly Dictionary<string, int[]> _byName;
     private readonly Dictionary<string, ResolvedPolicy> _tenantPolicies;
 
     public RoutingTable(DeploymentState[] deployments, AiRoutingOptions options)
     {
         _deployments = deployments;
-        _byPrice = Order(deployments, static (a, b) => a.Price != b.Price ? a.Price.CompareTo(b.Price) : b.Quality.CompareTo(a.Quality));
-        _byQuality = Order(deployments, static (a, b) => a.Quality != b.Quality ? b.Quality.CompareTo(a.Quality) : a.Price.CompareTo(b.Price));
+        _byPrice = Order(deployments, static (a, b) => a.Price != b.Price ? a.Price.CompareTo(b.Price) : b.QualityPrior.CompareTo(a.QualityPrior));
         _byName = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var group in deployments.GroupBy(d => d.Deployment.Model.Name, StringComparer.OrdinalIgnoreCase))
         {
@@ -70,7 +68,10 @@ internal sealed class RoutingTable
         switch (policy.Strategy)
         {
             case AiRoutingStrategy.QualityFirst:
-                return AppendFitting(_byQuality, request, ranked, 0, now, policy.QualityFloor, dedupe: false);
+                // Quality moves with the scores recorded, so the order is made per decision (price order breaks ties).
+                count = AppendFitting(_byPrice, request, ranked, 0, now, policy.QualityFloor, dedupe: false);
+                SortByQuality(ranked[..count]);
+                return count;
             case AiRoutingStrategy.LowestLatency:
                 count = AppendFitting(_byPrice, request, ranked, 0, now, policy.QualityFloor, dedupe: false);
                 SortByLatency(ranked[..count]);
@@ -115,6 +116,24 @@ internal sealed class RoutingTable
             var latency = _deployments[item].LatencyMs;
             var j = i - 1;
             while (j >= 0 && _deployments[ranked[j]].LatencyMs > latency)
+            {
+                ranked[j + 1] = ranked[j];
+                j--;
+            }
+
+            ranked[j + 1] = item;
+        }
+    }
+
+    private void SortByQuality(Span<int> ranked)
+    {
+        // Insertion sort, best first: stable (price order breaks ties) and allocation-free.
+        for (var i = 1; i < ranked.Length; i++)
+        {
+            var item = ranked[i];
+            var quality = _deployments[item].Quality;
+            var j = i - 1;
+            while (j >= 0 && _deployments[ranked[j]].Quality < quality)
             {
                 ranked[j + 1] = ranked[j];
                 j--;

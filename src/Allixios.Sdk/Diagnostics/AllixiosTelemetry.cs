@@ -63,6 +63,11 @@ public static class AllixiosTelemetry
         unit: "{event}",
         description: "Times a deployment's circuit breaker opened and put it into cooldown, by deployment.");
 
+    internal static readonly Histogram<double> QualityScores = Meter.CreateHistogram<double>(
+        "allixios.quality.score",
+        unit: "{score}",
+        description: "Quality scores (0 to 100) of scored texts, by content kind; of generated drafts also by model and job type.");
+
     internal static readonly Histogram<double> JobWaitTime = Meter.CreateHistogram<double>(
         "allixios.jobs.wait_time",
         unit: "s",
