@@ -12,7 +12,7 @@ if (scenario == "embed")
     return await EmbedScenario.RunAsync(args[1..]);
 }
 
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] | ai-overhead | embed [--dataset DIR] [--max-tokens N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -24,9 +24,10 @@ string? dataset = null;
 var mode = "lexical";
 string? fusion = null;
 var sweep = false;
+var docs = 100_000;
 for (var i = 1; i < args.Length; i++)
 {
-    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion")
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion" or "--docs")
     {
         var value = args[++i];
         switch (args[i - 1])
@@ -40,6 +41,7 @@ for (var i = 1; i < args.Length; i++)
             case "--fusion" when value is "rrf" or "weighted": fusion = value; break;
             case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
             case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
+            case "--docs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 1_000 and <= 10_000_000: docs = d; break;
             case "--rounds" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0: rounds = r; break;
             default:
                 await Console.Error.WriteLineAsync($"Bad value '{value}' for {args[i - 1]}. {Usage}");
@@ -74,6 +76,8 @@ switch (scenario)
         return await FairnessScenario.RunAsync();
     case "ai-overhead":
         return AiDecisionScenario.Run();
+    case "search-scale":
+        return await SearchScaleScenario.RunAsync(docs, store, connection);
     case "search-quality" when dataset is not null:
         return await SearchQualityScenario.RunAsync(dataset, store, mode, connection, fusion, sweep);
     default:
