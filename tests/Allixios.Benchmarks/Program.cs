@@ -22,7 +22,7 @@ if (scenario == "webhooks-trigger")
     return await Allixios.Benchmarks.Webhooks.WebhookTriggerScenario.RunAsync(args[1..]);
 }
 
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -35,9 +35,10 @@ string? dataset = null;
 var mode = "lexical";
 string? fusion = null;
 var sweep = false;
+var docs = 100_000;
 for (var i = 1; i < args.Length; i++)
 {
-    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion" or "--requests")
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion" or "--requests" or "--docs")
     {
         var value = args[++i];
         switch (args[i - 1])
@@ -52,6 +53,7 @@ for (var i = 1; i < args.Length; i++)
             case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
             case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
             case "--requests" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var q) && q > 0: requests = q; break;
+            case "--docs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 1_000 and <= 10_000_000: docs = d; break;
             case "--rounds" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0: rounds = r; break;
             default:
                 await Console.Error.WriteLineAsync($"Bad value '{value}' for {args[i - 1]}. {Usage}");
@@ -92,6 +94,8 @@ switch (scenario)
         }
 
         return 0;
+    case "search-scale":
+        return await SearchScaleScenario.RunAsync(docs, store, connection);
     case "search-quality" when dataset is not null:
         return await SearchQualityScenario.RunAsync(dataset, store, mode, connection, fusion, sweep);
     default:

@@ -1,6 +1,6 @@
 namespace Allixios.Search;
 
-/// <summary>What query resolution asks of a store's term dictionary: document frequencies, prefix completions, similar spellings.</summary>
+/// <summary>What query resolution asks of a store's term dictionary: document frequencies, prefix completions, similar spellings, feedback documents' terms.</summary>
 internal interface ISearchVocabulary
 {
     /// <summary>The document frequency of each of <paramref name="terms"/> that is indexed for the tenant.</summary>
@@ -11,6 +11,9 @@ internal interface ISearchVocabulary
 
     /// <summary>Indexed terms whose trigram similarity to <paramref name="term"/> is at least <see cref="TrigramSimilarity.Threshold"/>.</summary>
     ValueTask<IReadOnlyList<TermFrequency>> SimilarTermsAsync(string tenantId, string term, CancellationToken cancellationToken = default);
+
+    /// <summary>The term vectors of those of <paramref name="documentIds"/> that are indexed, terms in ordinal order (for <see cref="Rm3Expansion"/>).</summary>
+    ValueTask<IReadOnlyDictionary<string, DocumentTermVector>> TermVectorsAsync(string tenantId, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An indexed term and how many of the tenant's documents contain it.</summary>

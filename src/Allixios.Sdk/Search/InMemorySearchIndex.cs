@@ -6,7 +6,7 @@ namespace Allixios.Search;
 /// The embedded default <see cref="ISearchIndex"/>: an inverted index per tenant in this process's memory, lost when
 /// it stops. It ranks with the same analyzer and BM25 arithmetic as <see cref="PostgresSearchIndex"/>.
 /// </summary>
-public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISearchIndex, ISearchVocabulary
+public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISearchIndex, ISearchVocabulary, ISearchDocumentReader
 {
     private const int ProgressChunk = 256;
 
@@ -150,14 +150,27 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
         }
 
         var index = _tenants.GetValueOrDefault(tenantId) ?? new TenantIndex();
+        var original = resolved;
+        if (query.Feedback is { } feedback)
+        {
+            List<(string Id, double Score)> firstPass;
+            lock (index)
+            {
+                firstPass = Matches(index, resolved, query)
+                    .OrderByDescending(m => m.Score).ThenBy(m => m.Document.Document.Id, StringComparer.Ordinal)
+                    .Take(feedback.FeedbackDocuments)
+                    .Select(m => (m.Document.Document.Id, m.Score))
+                    .ToList();
+            }
+
+            var vectors = await ((ISearchVocabulary)this).TermVectorsAsync(tenantId, firstPass.Select(f => f.Id).ToList(), cancellationToken);
+            resolved = Rm3Expansion.Expand(resolved, firstPass, vectors, feedback);
+        }
 
         List<(AnalyzedDocument Document, double Score)> matches;
         lock (index)
         {
-            matches = index.Score(resolved, Options)
-                .Where(m => resolved.Phrases.All(p => ContainsPhrase(m.Document, p)))
-                .Where(m => query.Filters.All(f => LexicalSearch.Matches(m.Document.Document, f)))
-                .ToList();
+            matches = Matches(index, resolved, query).ToList();
         }
 
         var facets = new SortedDictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
@@ -175,7 +188,7 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
         var hits = Order(matches, query.Sort)
             .Skip(query.Offset)
             .Take(query.Top)
-            .Select(m => LexicalSearch.ToHit(m.Document.Document, m.Score, query, resolved, Options))
+            .Select(m => LexicalSearch.ToHit(m.Document.Document, m.Score, query, original, Options))
             .ToList();
         return new SearchResults(hits, matches.Count, facets, resolved.Expansions);
     }
@@ -198,6 +211,67 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(found);
+    }
+
+    ValueTask<IReadOnlyDictionary<string, SearchDocument>> ISearchDocumentReader.GetManyAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, SearchDocument>(StringComparer.Ordinal);
+        if (_tenants.TryGetValue(tenantId, out var index))
+        {
+            lock (index)
+            {
+                foreach (var id in ids)
+                {
+                    if (index.Documents.TryGetValue(id, out var document))
+                    {
+                        found[id] = document.Document;
+                    }
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, SearchDocument>>(found);
+    }
+
+    async IAsyncEnumerable<IReadOnlyList<SearchDocument>> ISearchDocumentReader.ReadAllAsync(string tenantId, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!_tenants.TryGetValue(tenantId, out var index))
+        {
+            yield break;
+        }
+
+        List<SearchDocument> documents;
+        lock (index)
+        {
+            documents = index.Documents.Values.Select(d => d.Document).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        }
+
+        foreach (var page in documents.Chunk(pageSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return page;
+        }
+    }
+
+    ValueTask<IReadOnlyDictionary<string, DocumentTermVector>> ISearchVocabulary.TermVectorsAsync(string tenantId, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, DocumentTermVector>(StringComparer.Ordinal);
+        if (_tenants.TryGetValue(tenantId, out var index))
+        {
+            lock (index)
+            {
+                foreach (var id in documentIds)
+                {
+                    if (index.Documents.TryGetValue(id, out var document))
+                    {
+                        found[id] = new DocumentTermVector(document.Length, document.Terms.Select(t => (t.Key, t.Value.Frequency)).ToList());
+                    }
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, DocumentTermVector>>(found);
     }
 
     ValueTask<IReadOnlyList<TermFrequency>> ISearchVocabulary.TermsWithPrefixAsync(string tenantId, string prefix, int limit, CancellationToken cancellationToken)
@@ -251,6 +325,11 @@ public sealed class InMemorySearchIndex(IOptions<SearchOptions> options) : ISear
             : withDate.ThenBy(date);
         return byDate.ThenByDescending(m => m.Score).ThenBy(m => m.Document.Document.Id, StringComparer.Ordinal);
     }
+
+    private IEnumerable<(AnalyzedDocument Document, double Score)> Matches(TenantIndex index, ResolvedQuery resolved, SearchQuery query)
+        => index.Score(resolved, Options)
+            .Where(m => resolved.Phrases.All(p => ContainsPhrase(m.Document, p)))
+            .Where(m => query.Filters.All(f => LexicalSearch.Matches(m.Document.Document, f)));
 
     private static bool ContainsPhrase(AnalyzedDocument document, IReadOnlyList<PhraseTerm> phrase)
     {

@@ -13,7 +13,7 @@ namespace Allixios.Search;
 /// Text is analysed in .NET by <see cref="TextAnalyzer"/>, exactly as in memory; BM25 is computed in SQL over the postings.
 /// Every statement runs in a <see cref="PostgresScope"/> for the tenant, so row-level security keeps tenants apart.
 /// </summary>
-public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, TimeProvider timeProvider) : ISearchIndex, ISearchVocabulary
+public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, TimeProvider timeProvider) : ISearchIndex, ISearchVocabulary, ISearchDocumentReader
 {
     private const int Chunk = 256;
 
@@ -159,8 +159,27 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             return SearchResults.Empty;
         }
 
-        var matched = MatchedSql(query, resolved, out var addParameters);
+        var original = resolved;
         await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        if (query.Feedback is { } feedback)
+        {
+            var firstPass = new List<(string Id, double Score)>();
+            var firstSql = MatchedSql(query, resolved, out var addFirst);
+            await using (var command = scope.CreateCommand($"{firstSql} SELECT document_id, score FROM m ORDER BY score DESC, document_id LIMIT {feedback.FeedbackDocuments}"))
+            {
+                addFirst(command, tenantId);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    firstPass.Add((reader.GetString(0), reader.GetDouble(1)));
+                }
+            }
+
+            var vectors = await TermVectorsAsync(scope, tenantId, firstPass.Select(f => f.Id).ToArray(), cancellationToken);
+            resolved = Rm3Expansion.Expand(resolved, firstPass, vectors, feedback);
+        }
+
+        var matched = MatchedSql(query, resolved, out var addParameters);
         var hits = new List<SearchHit>();
         long total = 0;
         await using (var command = scope.CreateCommand(
@@ -183,7 +202,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
                     PublishedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
                     UpdatedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
                 };
-                hits.Add(LexicalSearch.ToHit(document, reader.GetDouble(1), query, resolved, Options));
+                hits.Add(LexicalSearch.ToHit(document, reader.GetDouble(1), query, original, Options));
                 total = reader.GetInt64(10);
             }
         }
@@ -211,6 +230,96 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         while (await reader.ReadAsync(cancellationToken))
         {
             found[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return found;
+    }
+
+    async ValueTask<IReadOnlyDictionary<string, SearchDocument>> ISearchDocumentReader.GetManyAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var found = new Dictionary<string, SearchDocument>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using (var command = scope.CreateCommand($"SELECT {DocumentColumns} FROM search_documents WHERE tenant_id = $1 AND document_id = ANY($2)"))
+        {
+            command.Parameters.Add(new() { Value = tenantId });
+            command.Parameters.Add(new() { Value = ids.ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var document = ReadDocument(reader);
+                found[document.Id] = document;
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        return found;
+    }
+
+    async IAsyncEnumerable<IReadOnlyList<SearchDocument>> ISearchDocumentReader.ReadAllAsync(string tenantId, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = new List<SearchDocument>(pageSize);
+            await using (var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken))
+            {
+                await using var read = scope.CreateCommand(
+                    $"SELECT {DocumentColumns} FROM search_documents WHERE tenant_id = $1 AND ($2::text IS NULL OR document_id > $2) ORDER BY document_id LIMIT $3");
+                read.Parameters.Add(new() { Value = tenantId });
+                read.Parameters.Add(new() { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                read.Parameters.Add(new() { Value = pageSize });
+                await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        page.Add(ReadDocument(reader));
+                    }
+                }
+
+                await scope.CommitAsync(cancellationToken);
+            }
+
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return page;
+            after = page[^1].Id;
+        }
+    }
+
+    async ValueTask<IReadOnlyDictionary<string, DocumentTermVector>> ISearchVocabulary.TermVectorsAsync(string tenantId, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken)
+    {
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        return await TermVectorsAsync(scope, tenantId, documentIds.ToArray(), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, DocumentTermVector>> TermVectorsAsync(PostgresScope scope, string tenantId, string[] documentIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, DocumentTermVector>(StringComparer.Ordinal);
+        if (documentIds.Length == 0)
+        {
+            return found;
+        }
+
+        // The postings' document index finds a document's terms; doc_length is the same on each of its rows.
+        await using var command = scope.CreateCommand(
+            "SELECT document_id, doc_length, array_agg(term ORDER BY term), array_agg(tf ORDER BY term) FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) GROUP BY document_id, doc_length");
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(new() { Value = documentIds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var terms = reader.GetFieldValue<string[]>(2);
+            var frequencies = reader.GetFieldValue<int[]>(3);
+            found[reader.GetString(0)] = new DocumentTermVector(reader.GetInt32(1), terms.Zip(frequencies).ToList());
         }
 
         return found;
@@ -301,7 +410,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
 
         // The BM25 arithmetic mirrors Bm25.Idf, Bm25.Term and Bm25.Round operation for operation, so both stores agree.
         return $"""
-            WITH q AS (SELECT * FROM unnest($2::text[], $3::int[]) AS q(term, qtf)),
+            WITH q AS (SELECT * FROM unnest($2::text[], $3::float8[]) AS q(term, qtf)),
             st AS (SELECT doc_count::float8 AS n, total_length::float8 / doc_count AS avgdl FROM search_stats WHERE tenant_id = $1 AND doc_count > 0),
             w AS (
                 SELECT t.term, q.qtf * ln(1 + ((st.n - t.df::float8 + 0.5::float8) / (t.df::float8 + 0.5::float8))) AS weight

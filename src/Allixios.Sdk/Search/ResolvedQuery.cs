@@ -5,7 +5,7 @@ namespace Allixios.Search;
 /// corrections included), the phrases every hit must contain, and what was widened.
 /// </summary>
 internal sealed record ResolvedQuery(
-    IReadOnlyDictionary<string, int> Weights,
+    IReadOnlyDictionary<string, double> Weights,
     IReadOnlyList<IReadOnlyList<PhraseTerm>> Phrases,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Expansions)
 {
@@ -14,7 +14,7 @@ internal sealed record ResolvedQuery(
     public static async ValueTask<ResolvedQuery> ResolveAsync(
         LexicalQuery query, ISearchVocabulary vocabulary, string tenantId, SearchQuery request, SearchOptions options, CancellationToken cancellationToken)
     {
-        var weights = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var weights = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var expansions = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var term in query.Terms.Concat(query.Phrases.SelectMany(p => p.Select(t => t.Term))))
         {

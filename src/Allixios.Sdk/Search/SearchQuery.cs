@@ -32,4 +32,12 @@ public sealed record SearchQuery(string Text)
 
     /// <summary>Whether words found nowhere in the index are matched to near spellings. Default: <see langword="true"/>.</summary>
     public bool TypoTolerance { get; init; } = true;
+
+    /// <summary>
+    /// Pseudo-relevance feedback: expands the query with terms of its best first-pass hits before ranking (hits may
+    /// then match only added terms, and facets and the total count the widened matches). The first pass
+    /// ranks by relevance whatever <see cref="Sort"/> says. Default: <see langword="null"/>, off (hybrid search turns it on for its lexical
+    /// side, see <c>HybridSearchOptions.FeedbackDocuments</c>).
+    /// </summary>
+    public QueryFeedback? Feedback { get; init; }
 }

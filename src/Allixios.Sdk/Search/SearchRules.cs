@@ -144,6 +144,11 @@ internal static class SearchRules
             throw AllixiosException.Invalid("search_offset_out_of_range", $"offset is {query.Offset}; it must be 0 to {options.MaxOffset}.");
         }
 
+        if (query.Feedback is { } feedback)
+        {
+            CheckFeedback(feedback);
+        }
+
         if (!TextAnalyzer.IsSupported(query.Language))
         {
             throw UnsupportedLanguage(query.Language, "language");
@@ -259,4 +264,22 @@ internal static class SearchRules
         => value is { } v ? new DateTimeOffset(v.UtcTicks - (v.UtcTicks % 10), TimeSpan.Zero) : null;
 
     private static string Shorten(string? text) => text is null ? "(null)" : text.Length <= 80 ? text : text[..80] + "…";
+
+    private static void CheckFeedback(QueryFeedback feedback)
+    {
+        if (feedback.FeedbackDocuments is < 1 or > QueryFeedback.MaxFeedbackDocuments)
+        {
+            throw AllixiosException.Invalid("search_feedback_invalid", $"feedback documents is {feedback.FeedbackDocuments}; use 1 to {QueryFeedback.MaxFeedbackDocuments}.");
+        }
+
+        if (feedback.ExpansionTerms is < 1 or > QueryFeedback.MaxExpansionTerms)
+        {
+            throw AllixiosException.Invalid("search_feedback_invalid", $"feedback expansion terms is {feedback.ExpansionTerms}; use 1 to {QueryFeedback.MaxExpansionTerms}.");
+        }
+
+        if (!(feedback.OriginalQueryWeight is >= 0 and <= 1))
+        {
+            throw AllixiosException.Invalid("search_feedback_invalid", $"feedback original query weight is {feedback.OriginalQueryWeight}; use 0 to 1.");
+        }
+    }
 }

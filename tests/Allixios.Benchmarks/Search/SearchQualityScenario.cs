@@ -13,9 +13,9 @@ namespace Allixios.Benchmarks.Search;
 /// <summary>
 /// search-quality: indexes Cranfield in the chosen store, runs its 225 queries in the chosen mode and prints nDCG@10,
 /// Recall@100 and the query latency p50/p95 (ms). Semantic and hybrid embed the documents with the local MiniLM embedder
-/// into the store's vector index, as <c>AddSemanticSearch</c> does. <c>--fusion</c> picks the hybrid fusion (default:
-/// <see cref="HybridSearchOptions"/>' default); <c>--sweep</c> also prints nDCG@10 and Recall@100 of a grid of fusion
-/// settings over the same index, which is how the defaults were chosen.
+/// into the store's vector index, as <c>AddSemanticSearch</c> does; hybrid also prints the semantic figures. <c>--fusion</c> picks the hybrid fusion (default:
+/// <see cref="HybridSearchOptions"/>' default); <c>--sweep</c> also prints nDCG@10 and Recall@100 of a grid of fusion and
+/// feedback settings over the same index (lexical: with RM3 feedback), which is how the defaults were chosen.
 /// </summary>
 internal static class SearchQualityScenario
 {
@@ -45,6 +45,7 @@ internal static class SearchQualityScenario
                 await using (var database = await BenchmarkDatabase.CreateAsync(connection))
                 {
                     var builder = new NpgsqlDataSourceBuilder(database.ConnectionString);
+                    builder.UseVector();
                     await using var dataSource = builder.Build();
                     await new MigrationRunner(dataSource).MigrateAsync();
                     return await MeasureAsync(collection, new PostgresSearchIndex(dataSource, options, TimeProvider.System), new PostgresVectorIndex(dataSource), store, searchMode, hybrid, sweep);
@@ -89,6 +90,21 @@ internal static class SearchQualityScenario
         new Figure($"{name}.recall@100", recall, "score").Print();
         new Figure($"{name}.latency.p50", Math.Round(RetrievalMetrics.Percentile(latencies, 50), 2), "ms").Print();
         new Figure($"{name}.latency.p95", Math.Round(RetrievalMetrics.Percentile(latencies, 95), 2), "ms").Print();
+        if (mode == SearchMode.Hybrid)
+        {
+            // The semantic list alone, from the same vectors: no second embedding of the collection.
+            var (n, r, _) = await EvaluateAsync(collection, search, SearchMode.Semantic);
+            new Figure($"search.cranfield.{store}.semantic.ndcg@10", n, "score").Print();
+            new Figure($"search.cranfield.{store}.semantic.recall@100", r, "score").Print();
+        }
+
+        if (sweep && mode == SearchMode.Lexical)
+        {
+            var (n, r, _) = await EvaluateAsync(collection, search, mode, new QueryFeedback());
+            new Figure($"{name}.rm3.ndcg@10", n, "score").Print();
+            new Figure($"{name}.rm3.recall@100", r, "score").Print();
+        }
+
         if (sweep && mode == SearchMode.Hybrid)
         {
             foreach (var (label, settings) in SweepSettings())
@@ -105,27 +121,47 @@ internal static class SearchQualityScenario
 
     private static IEnumerable<(string Label, HybridSearchOptions Settings)> SweepSettings()
     {
-        foreach (var k in new[] { 10, 30, 60 })
+        // Without feedback: the fusion alone, at the default depth and at the deepest the vector index serves.
+        foreach (var depth in new[] { 100, 1000 })
         {
-            foreach (var weight in new[] { 0.3, 0.5, 0.7 })
+            yield return (FormattableString.Invariant($"rrf-k60-depth{depth}-nofeedback"), new HybridSearchOptions { FeedbackDocuments = 0, Candidates = depth });
+            foreach (var weight in new[] { 0.3, 0.5 })
             {
-                yield return (FormattableString.Invariant($"rrf-k{k}-lexical{weight:0.0}"), new HybridSearchOptions { Fusion = FusionMethod.ReciprocalRank, RrfK = k, LexicalWeight = weight });
+                yield return (FormattableString.Invariant($"weighted-lexical{weight:0.0}-depth{depth}-nofeedback"), new HybridSearchOptions { FeedbackDocuments = 0, Candidates = depth, Fusion = FusionMethod.WeightedScores, LexicalWeight = weight });
             }
         }
 
-        foreach (var weight in new[] { 0.2, 0.3, 0.4, 0.5, 0.6, 0.7 })
+        // RM3 on the lexical side: Anserini's defaults (10 documents, 10 terms, 0.5) and neighbours.
+        foreach (var documents in new[] { 5, 10 })
         {
-            yield return (FormattableString.Invariant($"weighted-lexical{weight:0.0}"), new HybridSearchOptions { Fusion = FusionMethod.WeightedScores, LexicalWeight = weight });
+            foreach (var terms in new[] { 10, 20 })
+            {
+                foreach (var depth in new[] { 100, 1000 })
+                {
+                    yield return (FormattableString.Invariant($"rrf-k60-depth{depth}-rm3-d{documents}-t{terms}"), new HybridSearchOptions { FeedbackDocuments = documents, FeedbackTerms = terms, Candidates = depth });
+                }
+            }
+        }
+
+        foreach (var weight in new[] { 0.3, 0.5, 0.7 })
+        {
+            yield return (FormattableString.Invariant($"rrf-k60-lexical{weight:0.0}-rm3"), new HybridSearchOptions { LexicalWeight = weight });
+            yield return (FormattableString.Invariant($"weighted-lexical{weight:0.0}-rm3"), new HybridSearchOptions { Fusion = FusionMethod.WeightedScores, LexicalWeight = weight });
+        }
+
+        foreach (var k in new[] { 10, 30 })
+        {
+            yield return (FormattableString.Invariant($"rrf-k{k}-rm3"), new HybridSearchOptions { RrfK = k });
         }
     }
 
-    private static async Task<(double Ndcg, double Recall, List<double> Latencies)> EvaluateAsync(CranfieldCollection collection, HybridSearch search, SearchMode mode)
+    private static async Task<(double Ndcg, double Recall, List<double> Latencies)> EvaluateAsync(CranfieldCollection collection, HybridSearch search, SearchMode mode, QueryFeedback? feedback = null)
     {
         var (ndcg, recall, latencies) = (0.0, 0.0, new List<double>());
         foreach (var query in collection.Queries)
         {
             var clock = Stopwatch.StartNew();
-            var results = await search.SearchAsync(Tenant, new SearchQuery(query.Text) { Top = 100 }, mode);
+            var results = await search.SearchAsync(Tenant, new SearchQuery(query.Text) { Top = 100, Feedback = feedback }, mode);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             var ranked = results.Hits.Select(h => h.Id).ToList();
             var gains = collection.Gains.GetValueOrDefault(query.Number) ?? new Dictionary<string, int>();

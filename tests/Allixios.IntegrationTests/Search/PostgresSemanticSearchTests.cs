@@ -36,6 +36,36 @@ public sealed class PostgresSemanticSearchTests(MigratedPostgresDatabase databas
         Assert.Equal(4, await vectors.GetDimensionsAsync(tenant, "keywords"));
     }
 
+    [Fact]
+    public async Task Reindexing_re_embeds_the_documents_read_back_from_postgres_page_by_page()
+    {
+        var tenant = $"t-{Guid.NewGuid():N}";
+        using var embedder = new KeywordEmbedder();
+        var vectors = new PostgresVectorIndex(database.DataSource);
+        var index = new SemanticSearchIndex(
+            new PostgresSearchIndex(database.DataSource, Options.Create(new SearchOptions()), TimeProvider.System),
+            embedder,
+            vectors,
+            new SemanticSearchOptions { IndexName = "keywords", EmbeddingBatchSize = 2 });
+        await index.UpsertAsync(tenant, [new("a", "Wing", "wing lift"), new("b", "Heat", "heat transfer"), new("c", "Shock", "shock wave")]);
+        // Stale vectors, as an older model would have left: a and c point at "heat".
+        await vectors.UpsertAsync(tenant, "keywords", [new VectorRecord("a", new float[] { 0, 1, 0, 0.1f }), new VectorRecord("c", new float[] { 0, 1, 0, 0.1f })]);
+        var reports = new List<SearchIndexingProgress>();
+
+        Assert.Equal(3, await index.ReindexAsync(tenant, new ListProgress(reports)));
+
+        var wing = await vectors.SearchAsync(tenant, "keywords", new VectorQuery(new float[] { 1, 0, 0, 0.1f }) { TopK = 1 });
+        var shock = await vectors.SearchAsync(tenant, "keywords", new VectorQuery(new float[] { 0, 0, 1, 0.1f }) { TopK = 1 });
+        Assert.Equal("a", wing.Single().DocumentId);
+        Assert.Equal("c", shock.Single().DocumentId);
+        Assert.Equal([0, 2, 3], reports.Where(r => r.Stage == SearchIndexingStage.Embedding).Select(r => r.Processed));
+    }
+
+    private sealed class ListProgress(List<SearchIndexingProgress> reports) : IProgress<SearchIndexingProgress>
+    {
+        public void Report(SearchIndexingProgress value) => reports.Add(value);
+    }
+
     // One dimension per keyword plus a constant one, so no vector is all zero.
     private sealed class KeywordEmbedder : IEmbeddingGenerator<string, Embedding<float>>
     {

@@ -1,4 +1,7 @@
 using Allixios.Search;
+using Allixios.Search.Hybrid;
+using Allixios.Search.Vectors;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit;
@@ -25,6 +28,47 @@ public sealed class SearchParityTests(MigratedPostgresDatabase database) : IClas
     [InlineData("shock waves on a cone")]
     [InlineData("the of a")]
     public async Task Memory_and_postgres_give_the_same_hits_in_the_same_order(string text)
+        => await AssertParityAsync(text, feedback: null);
+
+    [Theory]
+    [InlineData("boundary layer flow")]
+    [InlineData("heat transfer in hypersonic flow")]
+    [InlineData("\"boundary layer\" heating")]
+    [InlineData("slipstraem propellor")]
+    public async Task Memory_and_postgres_expand_a_query_by_feedback_alike(string text)
+        => await AssertParityAsync(text, new QueryFeedback());
+
+    [Theory]
+    [InlineData("boundary layer flow")]
+    [InlineData("heat transfer in hypersonic flow")]
+    [InlineData("shock waves on a cone")]
+    public async Task Memory_and_postgres_give_the_same_hybrid_and_semantic_top_hits(string text)
+    {
+        var tenant = "h" + Guid.NewGuid().ToString("N")[..12];
+        var options = Options.Create(new SearchOptions());
+        using var embedder = new RandomWordEmbedder();
+        var memoryVectors = new InMemoryVectorIndex();
+        var postgresVectors = new PostgresVectorIndex(database.DataSource);
+        var semantic = new SemanticSearchOptions { IndexName = "parity" };
+        var memory = new SemanticSearchIndex(new InMemorySearchIndex(options), embedder, memoryVectors, semantic);
+        var postgres = new SemanticSearchIndex(new PostgresSearchIndex(database.DataSource, options, TimeProvider.System), embedder, postgresVectors, semantic);
+        var corpus = Corpus();
+        await memory.UpsertAsync(tenant, corpus);
+        await postgres.UpsertAsync(tenant, corpus);
+        var hybrid = Options.Create(new HybridSearchOptions());
+        var inMemory = new HybridSearch(memory, options, hybrid, embedder, new VectorIndexSearch(memoryVectors, "parity"));
+        var inPostgres = new HybridSearch(postgres, options, hybrid, embedder, new VectorIndexSearch(postgresVectors, "parity"));
+
+        foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Semantic })
+        {
+            var expected = await inMemory.SearchAsync(tenant, new SearchQuery(text) { Top = 10 }, mode);
+            var actual = await inPostgres.SearchAsync(tenant, new SearchQuery(text) { Top = 10 }, mode);
+            Assert.Equal(expected.Hits.Select(h => h.Id), actual.Hits.Select(h => h.Id));
+            Assert.Equal(10, actual.Hits.Count);
+        }
+    }
+
+    private async Task AssertParityAsync(string text, QueryFeedback? feedback)
     {
         var tenant = "p" + Guid.NewGuid().ToString("N")[..12];
         var options = Options.Create(new SearchOptions());
@@ -33,7 +77,7 @@ public sealed class SearchParityTests(MigratedPostgresDatabase database) : IClas
         var corpus = Corpus();
         await memory.UpsertAsync(tenant, corpus);
         await postgres.UpsertAsync(tenant, corpus);
-        var query = new SearchQuery(text) { Top = 20, Facets = ["category", "tags"], Highlight = true };
+        var query = new SearchQuery(text) { Top = 20, Facets = ["category", "tags"], Highlight = true, Feedback = feedback };
 
         var expected = await memory.SearchAsync(tenant, query);
         var actual = await postgres.SearchAsync(tenant, query);
@@ -80,5 +124,41 @@ public sealed class SearchParityTests(MigratedPostgresDatabase database) : IClas
             Category = $"c{i % 4}",
             Tags = [$"t{i % 3}", $"t{i % 5}"],
         }).ToList();
+    }
+
+    // The sum of a fixed random vector per word: continuous similarities (no ties for the stores to break differently),
+    // and texts sharing words are near.
+    private sealed class RandomWordEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+            => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(Embed(v)))));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+
+        private static float[] Embed(string text)
+        {
+            var vector = new float[16];
+            foreach (var word in text.ToLowerInvariant().Split([' ', '\n', '"'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var hash = 2166136261u;
+                foreach (var c in word)
+                {
+                    hash = (hash ^ c) * 16777619u;
+                }
+
+                var random = new Random((int)hash);
+                for (var i = 0; i < vector.Length; i++)
+                {
+                    vector[i] += (float)(random.NextDouble() - 0.5);
+                }
+            }
+
+            vector[0] += 0.01f;
+            return vector;
+        }
     }
 }

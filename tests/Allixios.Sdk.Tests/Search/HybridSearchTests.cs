@@ -41,6 +41,22 @@ public sealed class HybridSearchTests
     }
 
     [Fact]
+    public async Task Hybrid_mode_expands_the_lexical_side_with_feedback_unless_it_is_turned_off()
+    {
+        var index = await IndexAsync();
+        var vectors = new FixedVectors([]);
+        var withFeedback = new HybridSearch(index, Options.Create(new SearchOptions()), Options.Create(new HybridSearchOptions()), new FixedEmbedder(), vectors);
+        var without = new HybridSearch(index, Options.Create(new SearchOptions()), Options.Create(new HybridSearchOptions { FeedbackDocuments = 0 }), new FixedEmbedder(), vectors);
+
+        var expanded = await withFeedback.SearchAsync(Tenant, new SearchQuery("theory"), SearchMode.Hybrid);
+        var plain = await without.SearchAsync(Tenant, new SearchQuery("theory"), SearchMode.Hybrid);
+
+        // b is the only document with "theory"; its other terms (wing, flow, ...) bring in a, which lacks the word.
+        Assert.Equal(["b", "a"], expanded.Hits.Select(h => h.Id));
+        Assert.Equal(["b"], plain.Hits.Select(h => h.Id));
+    }
+
+    [Fact]
     public async Task Semantic_mode_ranks_by_the_vector_index_and_applies_filters()
     {
         var vectors = new FixedVectors([new("c", 0.9), new("a", 0.7), new("b", 0.5)]);

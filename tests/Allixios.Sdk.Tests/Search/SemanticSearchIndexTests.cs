@@ -122,6 +122,55 @@ public sealed class SemanticSearchIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Reindexing_re_embeds_every_document_in_batches_and_reports_embedding_progress()
+    {
+        var index = Create(batchSize: 2);
+        await index.UpsertAsync(Tenant, [Doc("a", "Wing", "flow"), Doc("b", "Heat", "shock"), Doc("c", "", "boundary")]);
+        // As if an older model had written these: the reindex must replace them.
+        await _vectors.UpsertAsync(Tenant, "test-index", [new VectorRecord("a", WordCountEmbedder.Embed("heat")), new VectorRecord("c", WordCountEmbedder.Embed("heat"))]);
+        _embedder.Calls.Clear();
+        var reports = new List<SearchIndexingProgress>();
+
+        Assert.Equal(3, await index.ReindexAsync(Tenant, new SyncProgress(reports)));
+
+        Assert.Equal([["Wing\nflow", "Heat\nshock"], ["boundary"]], _embedder.Calls.Select(c => c.ToArray()));
+        var embedding = reports.Where(r => r.Stage == SearchIndexingStage.Embedding).ToList();
+        Assert.Equal([new SearchIndexingProgress(0, 3), new SearchIndexingProgress(2, 3), new SearchIndexingProgress(3, 3)], embedding.Select(r => r with { Stage = SearchIndexingStage.Indexing }));
+        Assert.Contains(reports, r => r.Stage == SearchIndexingStage.Indexing && r.Processed == 3);
+        var nearest = await _vectors.SearchAsync(Tenant, "test-index", new VectorQuery(WordCountEmbedder.Embed("heat")) { TopK = 1 });
+        Assert.Equal("b", nearest.Single().DocumentId);
+        var boundary = await _vectors.SearchAsync(Tenant, "test-index", new VectorQuery(WordCountEmbedder.Embed("boundary")) { TopK = 1 });
+        Assert.Equal("c", boundary.Single().DocumentId);
+    }
+
+    [Fact]
+    public async Task Reindexing_with_an_embedder_of_another_dimension_replaces_the_whole_index()
+    {
+        await Create().UpsertAsync(Tenant, [Doc("a", "Wing", "flow"), Doc("b", "Heat", "shock")]);
+        using var wider = new PaddedEmbedder();
+        var index = new SemanticSearchIndex(_lexical, wider, _vectors, new SemanticSearchOptions { IndexName = "test-index" });
+
+        await index.ReindexAsync(Tenant);
+
+        Assert.Equal(WordCountEmbedder.Embed("x").Length + 2, await _vectors.GetDimensionsAsync(Tenant, "test-index"));
+        var all = await _vectors.SearchAsync(Tenant, "test-index", new VectorQuery(PaddedEmbedder.Embed("shock")) { TopK = 10 });
+        Assert.Equal(["b", "a"], all.Select(m => m.DocumentId));
+    }
+
+    [Fact]
+    public async Task A_failing_embedder_fails_the_reindex_and_keeps_the_old_vectors()
+    {
+        var index = Create();
+        await index.UpsertAsync(Tenant, [Doc("a", "Wing", "flow")]);
+        _embedder.FailWith = new InvalidOperationException("model broke");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await index.ReindexAsync(Tenant));
+
+        var nearest = await _vectors.SearchAsync(Tenant, "test-index", new VectorQuery(WordCountEmbedder.Embed("wing")) { TopK = 1 });
+        Assert.Equal("a", nearest.Single().DocumentId);
+    }
+
+    [Fact]
     public void A_bad_index_name_fails_validation_with_the_setting_named()
     {
         var services = new ServiceCollection();
@@ -139,4 +188,25 @@ public sealed class SemanticSearchIndexTests : IDisposable
 
     private SemanticSearchIndex Create(int batchSize = 256)
         => new(_lexical, _embedder, _vectors, new SemanticSearchOptions { IndexName = "test-index", EmbeddingBatchSize = batchSize });
+
+    /// <summary>Records reports as they are made (Progress&lt;T&gt; would post them later, on the thread pool).</summary>
+    private sealed class SyncProgress(List<SearchIndexingProgress> reports) : IProgress<SearchIndexingProgress>
+    {
+        public void Report(SearchIndexingProgress value) => reports.Add(value);
+    }
+
+    /// <summary>A <see cref="WordCountEmbedder"/> whose vectors have two more dimensions, like a newer model.</summary>
+    private sealed class PaddedEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public static float[] Embed(string text) => [.. WordCountEmbedder.Embed(text), 0.5f, 0.5f];
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+            => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(t => new Embedding<float>(Embed(t)))));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -278,6 +278,38 @@ public abstract class SearchIndexConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feedback_adds_the_best_hits_terms_so_related_documents_without_the_query_words_are_found()
+    {
+        await Index.UpsertAsync(Tenant, [Doc("a", "wing flutter"), Doc("b", "wing flutter"), Doc("c", "flutter damping"), Doc("d", "damping theory")]);
+        var feedback = new QueryFeedback { FeedbackDocuments = 2, ExpansionTerms = 1, OriginalQueryWeight = 0.5 };
+
+        var plain = await Index.SearchAsync(Tenant, new SearchQuery("wing"));
+        var expanded = await Index.SearchAsync(Tenant, new SearchQuery("wing") { Feedback = feedback, Highlight = true });
+
+        // a and b are the feedback documents (P = 1/2 each); "flutter" and "wing" are equally probable in them and the tie
+        // goes to "flutter" (ordinal). Expanded weights: wing 0.5, flutter 0.5. N = 4, every length 2, so a term with
+        // tf 1 scores its idf.
+        static double Idf(int df) => Math.Log(1 + ((4 - df + 0.5) / (df + 0.5)));
+        Assert.Equal(["a", "b"], plain.Hits.Select(h => h.Id));
+        Assert.Equal(["a", "b", "c"], expanded.Hits.Select(h => h.Id));
+        Assert.Equal((0.5 * Idf(2)) + (0.5 * Idf(3)), expanded.Hits[0].Score, 5);
+        Assert.Equal(0.5 * Idf(3), expanded.Hits[2].Score, 5);
+        Assert.Equal(3, expanded.Total);
+        Assert.Contains("<mark>wing</mark>", expanded.Hits[0].Snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark>flutter</mark>", expanded.Hits[0].Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Feedback_with_no_first_pass_hit_changes_nothing()
+    {
+        await Index.UpsertAsync(Tenant, [Doc("a", "wing flutter")]);
+
+        var results = await Index.SearchAsync(Tenant, new SearchQuery("wing") { Feedback = new QueryFeedback(), Filters = [SearchFilter.AnyOf("category", "none")] });
+
+        Assert.Empty(results.Hits);
+    }
+
+    [Fact]
     public async Task Bad_queries_are_rejected_with_a_reason()
     {
         await Index.UpsertAsync(Tenant, [Doc("a", "wing")]);
@@ -292,6 +324,9 @@ public abstract class SearchIndexConformance : IAsyncLifetime
         await AssertInvalidAsync("search_filter_invalid", new SearchQuery("wing") { Filters = [SearchFilter.Between("published_at", DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch)] });
         await AssertInvalidAsync("search_facet_unknown_field", new SearchQuery("wing") { Facets = ["published_at"] });
         await AssertInvalidAsync("search_language_unsupported", new SearchQuery("wing") { Language = "xx" });
+        await AssertInvalidAsync("search_feedback_invalid", new SearchQuery("wing") { Feedback = new QueryFeedback { FeedbackDocuments = 0 } });
+        await AssertInvalidAsync("search_feedback_invalid", new SearchQuery("wing") { Feedback = new QueryFeedback { ExpansionTerms = 1_000 } });
+        await AssertInvalidAsync("search_feedback_invalid", new SearchQuery("wing") { Feedback = new QueryFeedback { OriginalQueryWeight = double.NaN } });
     }
 
     [Fact]

@@ -49,7 +49,13 @@ public sealed class HybridSearch(
         SearchResults? lexical = null;
         if (mode == SearchMode.Hybrid)
         {
-            lexical = await index.SearchAsync(tenantId, query with { Top = Math.Min(depth, searchOptions.Value.MaxTop), Offset = 0, Highlight = false }, cancellationToken);
+            var feedback = query.Feedback ?? (options.FeedbackDocuments == 0 ? null : new QueryFeedback
+            {
+                FeedbackDocuments = options.FeedbackDocuments,
+                ExpansionTerms = options.FeedbackTerms,
+                OriginalQueryWeight = options.FeedbackOriginalWeight,
+            });
+            lexical = await index.SearchAsync(tenantId, query with { Top = Math.Min(depth, searchOptions.Value.MaxTop), Offset = 0, Highlight = false, Feedback = feedback }, cancellationToken);
             var lists = new IReadOnlyList<RankedItem>[] { lexical.Hits.Select(h => new RankedItem(h.Id, h.Score)).ToList(), semantic };
             double[] weights = [options.LexicalWeight, 1 - options.LexicalWeight];
             ranked = options.Fusion == FusionMethod.WeightedScores
@@ -58,9 +64,11 @@ public sealed class HybridSearch(
         }
 
         var hits = new List<SearchHit>();
-        foreach (var item in ranked.Skip(query.Offset).Take(query.Top))
+        var page = ranked.Skip(query.Offset).Take(query.Top).ToList();
+        var documents = await SearchDocuments.GetManyAsync(index, tenantId, page.Select(i => i.Id).ToList(), cancellationToken);
+        foreach (var item in page)
         {
-            if (await index.GetAsync(tenantId, item.Id, cancellationToken) is { } document)
+            if (documents.TryGetValue(item.Id, out var document))
             {
                 var highlight = query.Highlight ? Highlight(query, document) : null;
                 hits.Add(new SearchHit(document.Id, item.Score, document.Title, highlight)
@@ -96,15 +104,7 @@ public sealed class HybridSearch(
             return items.ToList();
         }
 
-        var kept = new List<RankedItem>();
-        foreach (var item in items)
-        {
-            if (await index.GetAsync(tenantId, item.Id, cancellationToken) is { } document && filters.All(f => LexicalSearch.Matches(document, f)))
-            {
-                kept.Add(item);
-            }
-        }
-
-        return kept;
+        var documents = await SearchDocuments.GetManyAsync(index, tenantId, items.Select(i => i.Id).ToList(), cancellationToken);
+        return items.Where(i => documents.TryGetValue(i.Id, out var document) && filters.All(f => LexicalSearch.Matches(document, f))).ToList();
     }
 }

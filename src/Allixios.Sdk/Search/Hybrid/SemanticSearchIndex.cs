@@ -9,7 +9,7 @@ namespace Allixios.Search.Hybrid;
 /// lose their vectors. Queries go to the lexical index; <see cref="HybridSearch"/> reads the vectors through
 /// <see cref="VectorIndexSearch"/>. Registered by <c>AddSemanticSearch</c>, so lexical-only hosts never load a model.
 /// </summary>
-public sealed class SemanticSearchIndex : ISearchIndex
+public sealed class SemanticSearchIndex : ISearchIndex, ISearchDocumentReader
 {
     // The vector index takes at most this many records or ids per call.
     private const int VectorBatchLimit = 10_000;
@@ -108,12 +108,70 @@ public sealed class SemanticSearchIndex : ISearchIndex
 
     /// <inheritdoc />
     /// <remarks>
-    /// Rebuilds the lexical structures only: a document's vector depends on its text and the embedder, neither of which
-    /// a reindex changes. To move to another embedder, set another <see cref="SemanticSearchOptions.IndexName"/> and
-    /// upsert the documents again.
+    /// Rebuilds the lexical structures, then re-embeds every document with the current generator (pages of
+    /// <see cref="SemanticSearchOptions.EmbeddingBatchSize"/>, progress reported with
+    /// <see cref="SearchIndexingStage.Embedding"/>), so a changed model or truncation length reaches all vectors. If the
+    /// generator's dimension differs from the index's, the index is emptied first (semantic search then finds only the
+    /// documents re-embedded so far). A document changed or deleted while its page was being embedded keeps the vector
+    /// its own upsert wrote. A lexical index that cannot list its documents is reindexed without re-embedding.
     /// </remarks>
-    public ValueTask<int> ReindexAsync(string tenantId, IProgress<SearchIndexingProgress>? progress = null, CancellationToken cancellationToken = default)
-        => _lexical.ReindexAsync(tenantId, progress, cancellationToken);
+    public async ValueTask<int> ReindexAsync(string tenantId, IProgress<SearchIndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var reindexed = await _lexical.ReindexAsync(tenantId, progress, cancellationToken);
+        if (_lexical is not ISearchDocumentReader reader)
+        {
+            return reindexed;
+        }
+
+        var total = (int)await _lexical.CountAsync(tenantId, cancellationToken);
+        var done = 0;
+        var checkedDimensions = false;
+        progress?.Report(new SearchIndexingProgress(0, total) { Stage = SearchIndexingStage.Embedding });
+        await foreach (var page in reader.ReadAllAsync(tenantId, _options.EmbeddingBatchSize, cancellationToken))
+        {
+            var generated = await _embeddings.GenerateAsync(page.Select(EmbeddingText).ToList(), cancellationToken: cancellationToken);
+            if (generated.Count != page.Count)
+            {
+                throw new InvalidOperationException($"The embedding generator returned {generated.Count} vectors for {page.Count} texts.");
+            }
+
+            if (!checkedDimensions && generated.Count > 0)
+            {
+                checkedDimensions = true;
+                if (await _vectors.GetDimensionsAsync(tenantId, _options.IndexName, cancellationToken) is { } dimensions && dimensions != generated[0].Vector.Length)
+                {
+                    await _vectors.DropIndexAsync(tenantId, _options.IndexName, cancellationToken);
+                }
+            }
+
+            var records = new List<VectorRecord>(page.Count);
+            for (var i = 0; i < page.Count; i++)
+            {
+                // Read again after the slow step: an upsert or delete meanwhile has written (or removed) the current vector.
+                if (await _lexical.GetAsync(tenantId, page[i].Id, cancellationToken) is { } current
+                    && string.Equals(EmbeddingText(current), EmbeddingText(page[i]), StringComparison.Ordinal))
+                {
+                    records.Add(new VectorRecord(page[i].Id, generated[i].Vector));
+                }
+            }
+
+            foreach (var chunk in records.Chunk(VectorBatchLimit))
+            {
+                await _vectors.UpsertAsync(tenantId, _options.IndexName, chunk, cancellationToken);
+            }
+
+            done += page.Count;
+            progress?.Report(new SearchIndexingProgress(done, Math.Max(done, total)) { Stage = SearchIndexingStage.Embedding });
+        }
+
+        return reindexed;
+    }
+
+    IAsyncEnumerable<IReadOnlyList<SearchDocument>> ISearchDocumentReader.ReadAllAsync(string tenantId, int pageSize, CancellationToken cancellationToken)
+        => _lexical is ISearchDocumentReader reader ? reader.ReadAllAsync(tenantId, pageSize, cancellationToken) : AsyncEnumerable.Empty<IReadOnlyList<SearchDocument>>();
+
+    async ValueTask<IReadOnlyDictionary<string, SearchDocument>> ISearchDocumentReader.GetManyAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        => await SearchDocuments.GetManyAsync(_lexical, tenantId, ids, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<SearchResults> SearchAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken = default)
