@@ -110,7 +110,7 @@ public sealed class InMemoryVectorIndex : IVectorIndex
         lock (state)
         {
             // A copy: the stored array is replaced, never changed, but callers must not be able to change it either.
-            return ValueTask.FromResult<ReadOnlyMemory<float>?>(state.Vectors.TryGetValue(documentId, out var vector) ? vector.ToArray() : null);
+            return ValueTask.FromResult(state.Vectors.TryGetValue(documentId, out var vector) ? new ReadOnlyMemory<float>(vector.ToArray()) : (ReadOnlyMemory<float>?)null);
         }
     }
 

@@ -155,7 +155,7 @@ public sealed class PostgresVectorIndex(NpgsqlDataSource dataSource) : IVectorIn
         command.Parameters.Add(new() { Value = tenantId });
         command.Parameters.Add(new() { Value = indexName });
         command.Parameters.Add(new() { Value = documentId });
-        return await command.ExecuteScalarAsync(cancellationToken) is Vector vector ? vector.Memory : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is Vector vector ? vector.Memory : (ReadOnlyMemory<float>?)null;
     }
 
     /// <inheritdoc />
