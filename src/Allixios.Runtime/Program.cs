@@ -65,6 +65,9 @@ allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.A
 allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
 builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
 
+// Recommendations, the query log, clicks, A/B tests and the result cache (through AddCaching's cache).
+allixios.AddSearchDiscovery(o => builder.Configuration.GetSection(Allixios.Search.Discovery.SearchDiscoveryOptions.SectionName).Bind(o));
+
 // Budgets, the usage ledger and resource rate limits (added by AddOrchestration; bound here from configuration).
 builder.Services.AddOptions<Allixios.Usage.UsageOptions>().BindConfiguration(Allixios.Usage.UsageOptions.SectionName);
 builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindConfiguration(Allixios.Orchestration.JobAdmissionOptions.SectionName);
@@ -142,6 +145,7 @@ app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
 app.MapGrpcService<SearchService>();
+app.MapGrpcService<SearchDiscoveryService>();
 app.MapGrpcService<CronSchedulesService>();
 app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcService<BudgetsService>();

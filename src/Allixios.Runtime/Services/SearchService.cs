@@ -1,5 +1,6 @@
 using Allixios.Runtime.Security;
 using Allixios.Search;
+using Allixios.Search.Discovery;
 using Allixios.Search.Hybrid;
 using Allixios.Tenancy;
 using Google.Protobuf.WellKnownTypes;
@@ -9,7 +10,7 @@ using V1 = Allixios.Runtime.Contracts.V1;
 namespace Allixios.Runtime.Services;
 
 /// <summary>Search over gRPC and HTTP/JSON, always in the API key's tenant.</summary>
-internal sealed class SearchService(ISearchIndex index, HybridSearch search) : V1.Search.SearchBase
+internal sealed class SearchService(ISearchIndex index, TrackedSearch search) : V1.Search.SearchBase
 {
     public override async Task<V1.UpsertSearchDocumentsResponse> UpsertDocuments(V1.UpsertSearchDocumentsRequest request, ServerCallContext context)
     {
@@ -88,8 +89,29 @@ internal sealed class SearchService(ISearchIndex index, HybridSearch search) : V
             _ => throw new AllixiosException(AllixiosErrorKind.InvalidArgument, "search_mode_invalid", $"Mode {(int)request.Mode} is not known; use SEARCH_MODE_LEXICAL, SEARCH_MODE_SEMANTIC or SEARCH_MODE_HYBRID."),
         };
 
-        var results = await search.SearchAsync(tenant, query, mode, context.CancellationToken);
-        var response = new V1.SearchQueryResponse { Total = results.Total };
+        var searchContext = new SearchContext
+        {
+            UserId = string.IsNullOrEmpty(request.UserId) ? null : request.UserId,
+            ExperimentId = string.IsNullOrEmpty(request.ExperimentId) ? null : request.ExperimentId,
+        };
+        var tracked = await search.SearchAsync(tenant, query, mode, searchContext, context.CancellationToken);
+        var results = tracked.Results;
+        var response = new V1.SearchQueryResponse
+        {
+            Total = results.Total,
+            QueryId = tracked.QueryId.ToString(),
+            Mode = tracked.Mode switch
+            {
+                SearchMode.Semantic => V1.SearchMode.Semantic,
+                SearchMode.Hybrid => V1.SearchMode.Hybrid,
+                _ => V1.SearchMode.Lexical,
+            },
+        };
+        if (tracked.Arm is { } arm)
+        {
+            response.ExperimentArm = arm;
+        }
+
         foreach (var hit in results.Hits)
         {
             var contract = new V1.SearchHit

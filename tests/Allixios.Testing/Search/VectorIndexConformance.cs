@@ -32,6 +32,25 @@ public abstract class VectorIndexConformance : IAsyncLifetime
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
+    public async Task A_documents_stored_vector_reads_back_in_its_direction_and_only_for_its_tenant()
+    {
+        await Index.UpsertAsync(TenantA, "docs", [R("east", 3, 0, 0), R("north-east", 1, 1, 0)]);
+
+        var read = await Index.GetVectorAsync(TenantA, "docs", "north-east");
+        var missing = await Index.GetVectorAsync(TenantA, "docs", "west");
+        var otherTenant = await Index.GetVectorAsync(TenantB, "docs", "north-east");
+        var otherIndex = await Index.GetVectorAsync(TenantA, "other", "north-east");
+
+        Assert.NotNull(read);
+        Assert.Equal(3, read.Value.Length);
+        var cosine = TensorPrimitives.CosineSimilarity(read.Value.Span, new float[] { 1, 1, 0 });
+        Assert.True(cosine > 0.9999f, $"cosine {cosine}");
+        Assert.Null(missing);
+        Assert.Null(otherTenant);
+        Assert.Null(otherIndex);
+    }
+
+    [Fact]
     public async Task The_nearest_come_first_with_their_cosine_similarity()
     {
         await Index.UpsertAsync(TenantA, "docs", [R("east", 1, 0, 0), R("north-east", 1, 1, 0), R("north", 0, 2, 0), R("west", -3, 0, 0)]);

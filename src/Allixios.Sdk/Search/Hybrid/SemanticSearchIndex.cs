@@ -34,6 +34,9 @@ public sealed class SemanticSearchIndex : ISearchIndex, ISearchDocumentReader
         _options = options;
     }
 
+    /// <summary>The lexical index it wraps (recommendations read its term statistics).</summary>
+    internal ISearchIndex Lexical => _lexical;
+
     /// <summary>The text a document is embedded from: its title, then its body.</summary>
     public static string EmbeddingText(SearchDocument document)
     {

@@ -25,6 +25,12 @@ public interface IVectorIndex
     ValueTask<int?> GetDimensionsAsync(string tenantId, string indexName, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The stored vector of one document (for "more like this"), or null when the tenant's index has none for it. Its
+    /// direction is the one upserted; an index may keep it scaled to unit length.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<float>?> GetVectorAsync(string tenantId, string indexName, string documentId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The nearest documents by cosine similarity, nearest first (ties by document id). An index the tenant does not have
     /// gives no matches; a query vector of another dimension than the index's is refused.
     /// </summary>

@@ -97,6 +97,24 @@ public sealed class InMemoryVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc />
+    public ValueTask<ReadOnlyMemory<float>?> GetVectorAsync(string tenantId, string indexName, string documentId, CancellationToken cancellationToken = default)
+    {
+        VectorIndexInput.Tenant(tenantId);
+        VectorIndexInput.IndexName(indexName);
+        VectorIndexInput.DocumentId(documentId);
+        if (!_indexes.TryGetValue((tenantId, indexName), out var state))
+        {
+            return ValueTask.FromResult<ReadOnlyMemory<float>?>(null);
+        }
+
+        lock (state)
+        {
+            // A copy: the stored array is replaced, never changed, but callers must not be able to change it either.
+            return ValueTask.FromResult(state.Vectors.TryGetValue(documentId, out var vector) ? new ReadOnlyMemory<float>(vector.ToArray()) : (ReadOnlyMemory<float>?)null);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(string tenantId, string indexName, VectorQuery query, CancellationToken cancellationToken = default)
     {
         VectorIndexInput.Tenant(tenantId);

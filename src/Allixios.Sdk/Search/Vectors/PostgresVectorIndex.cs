@@ -145,6 +145,20 @@ public sealed class PostgresVectorIndex(NpgsqlDataSource dataSource) : IVectorIn
     }
 
     /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<float>?> GetVectorAsync(string tenantId, string indexName, string documentId, CancellationToken cancellationToken = default)
+    {
+        VectorIndexInput.Tenant(tenantId);
+        VectorIndexInput.IndexName(indexName);
+        VectorIndexInput.DocumentId(documentId);
+        await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
+        await using var command = scope.CreateCommand("SELECT embedding FROM search_vectors WHERE tenant_id = $1 AND index_name = $2 AND document_id = $3");
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(new() { Value = indexName });
+        command.Parameters.Add(new() { Value = documentId });
+        return await command.ExecuteScalarAsync(cancellationToken) is Vector vector ? vector.Memory : (ReadOnlyMemory<float>?)null;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(string tenantId, string indexName, VectorQuery query, CancellationToken cancellationToken = default)
     {
         VectorIndexInput.Tenant(tenantId);
