@@ -7,7 +7,7 @@ namespace Allixios.Search.Discovery;
 /// after every upsert, delete and reindex, also when the call fails part way (a semantic upsert may have written its
 /// text but not its vectors), so the next query is answered from the index as it now is.
 /// </summary>
-public sealed class CacheInvalidatingSearchIndex(ISearchIndex inner, IAllixiosCache cache) : ISearchIndex
+public sealed class CacheInvalidatingSearchIndex(ISearchIndex inner, IAllixiosCache cache) : ISearchIndex, ISearchDocumentReader
 {
     /// <summary>The index it wraps.</summary>
     public ISearchIndex Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -62,6 +62,13 @@ public sealed class CacheInvalidatingSearchIndex(ISearchIndex inner, IAllixiosCa
     /// <inheritdoc />
     public ValueTask<SearchResults> SearchAsync(string tenantId, SearchQuery query, CancellationToken cancellationToken = default)
         => Inner.SearchAsync(tenantId, query, cancellationToken);
+
+    // Bulk reads pass through, so hybrid search reads a page's documents in one call as it does without the wrapper.
+    ValueTask<IReadOnlyDictionary<string, SearchDocument>> ISearchDocumentReader.GetManyAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        => SearchDocuments.GetManyAsync(Inner, tenantId, ids, cancellationToken);
+
+    IAsyncEnumerable<IReadOnlyList<SearchDocument>> ISearchDocumentReader.ReadAllAsync(string tenantId, int pageSize, CancellationToken cancellationToken)
+        => Inner is ISearchDocumentReader reader ? reader.ReadAllAsync(tenantId, pageSize, cancellationToken) : AsyncEnumerable.Empty<IReadOnlyList<SearchDocument>>();
 
     private async ValueTask InvalidateAsync(string tenantId)
     {

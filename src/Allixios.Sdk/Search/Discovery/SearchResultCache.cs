@@ -27,7 +27,7 @@ public sealed class SearchResultCache(IAllixiosCache cache, TimeSpan expiration)
         var canonical = JsonSerializer.Serialize(
             new
             {
-                v = 1,
+                v = 2,
                 text = SearchQueryText.Normalize(query.Text),
                 query.Top,
                 query.Offset,
@@ -42,6 +42,12 @@ public sealed class SearchResultCache(IAllixiosCache cache, TimeSpan expiration)
                 lexicalWeight = mode == SearchMode.Hybrid ? ranking.LexicalWeight : (double?)null,
                 rrfK = mode == SearchMode.Hybrid ? ranking.RrfK : (int?)null,
                 candidates = mode == SearchMode.Lexical ? (int?)null : ranking.Candidates,
+                // Pseudo-relevance feedback changes the lexical ranking: the query's own, else hybrid's defaults.
+                feedback = query.Feedback is { } own
+                    ? new { own.FeedbackDocuments, own.ExpansionTerms, own.OriginalQueryWeight }
+                    : mode == SearchMode.Hybrid
+                        ? new { FeedbackDocuments = ranking.FeedbackDocuments, ExpansionTerms = ranking.FeedbackTerms, OriginalQueryWeight = ranking.FeedbackOriginalWeight }
+                        : null,
             },
             KeyJson);
         return $"allixios:search:{TenantPart(tenantId)}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
