@@ -2,7 +2,6 @@ using System.Text;
 using Allixios.AiRouting;
 using Allixios.AiRouting.FineTuning;
 using Allixios.Runtime.Contracts.V1;
-using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
 using Google.Protobuf.WellKnownTypes;

@@ -167,7 +167,7 @@ public sealed class AiCachingChatClient : DelegatingChatClient
     {
         var tenant = string.IsNullOrEmpty(tenantId) ? NoTenant : tenantId;
         var entry = AiCacheEntryId.Parse(entryId);
-        var key = entry.Kind == AiCacheMode.Exact ? ExactKey(tenant, entry.Hash) : SemanticKey(tenant, entry.Hash);
+        var key = entry.Kind == AiCacheMode.Exact ? ExactKey(tenant, entry.Hash) : SemanticKey(tenant, SemanticDocument.TryParse(entry.Hash, out var document) ? document.Hash : entry.Hash);
         var lookup = await _cache.TryGetAsync<string>(key, cancellationToken);
         if (!lookup.Found)
         {
@@ -263,10 +263,10 @@ public sealed class AiCachingChatClient : DelegatingChatClient
         plan.Vector = embedded[0].Vector;
         var index = IndexName(plan.Fingerprint.Partition);
         var matches = await _vectors!.SearchAsync(plan.Tenant, index, new VectorQuery(plan.Vector.Value) { TopK = 1 }, cancellationToken);
-        if (matches.Count > 0 && matches[0].Score >= _options.SemanticThreshold)
+        if (matches.Count > 0 && matches[0].Score >= _options.SemanticThreshold && SemanticDocument.TryParse(matches[0].DocumentId, out var document))
         {
             var match = matches[0];
-            var stored = await _cache.TryGetAsync<string>(SemanticKey(plan.Tenant, match.DocumentId), cancellationToken);
+            var stored = await _cache.TryGetAsync<string>(SemanticKey(plan.Tenant, document.Hash), cancellationToken);
             var near = stored.Found && stored.Value is not null ? AiCachedAnswer.FromJson(stored.Value) : null;
             if (near is not null)
             {
@@ -282,8 +282,12 @@ public sealed class AiCachingChatClient : DelegatingChatClient
                 });
             }
 
-            // The answer expired (or was reported wrong on another node): its vector goes too, so the index stays bounded by live answers.
-            await _vectors.DeleteAsync(plan.Tenant, index, [match.DocumentId], cancellationToken);
+            // The answer has expired: its vector goes too, so the index stays bounded by live answers. Before its expiry
+            // the answer may live in another node's memory (without Redis), so the vector is left to that node.
+            if (_time.GetUtcNow().ToUnixTimeSeconds() >= document.ExpiresAt)
+            {
+                await _vectors.DeleteAsync(plan.Tenant, index, [match.DocumentId], cancellationToken);
+            }
         }
 
         counters.Add(static c => ref c.SemanticMisses, _total);
@@ -301,7 +305,8 @@ public sealed class AiCachingChatClient : DelegatingChatClient
             if (plan.Mode == AiCacheMode.Semantic && plan.Vector is { } vector)
             {
                 await _cache.SetAsync(SemanticKey(plan.Tenant, plan.Fingerprint.Hash), json, entry, cancellationToken);
-                await _vectors!.UpsertAsync(plan.Tenant, IndexName(plan.Fingerprint.Partition), [new VectorRecord(plan.Fingerprint.Hash, vector)], cancellationToken);
+                var expiresAt = (_time.GetUtcNow() + _options.Expiration).ToUnixTimeSeconds();
+                await _vectors!.UpsertAsync(plan.Tenant, IndexName(plan.Fingerprint.Partition), [new VectorRecord(SemanticDocument.Id(plan.Fingerprint.Hash, expiresAt), vector)], cancellationToken);
             }
         }
         catch (Exception ex) when (ex is AllixiosException { Kind: AllixiosErrorKind.InvalidArgument } or NotSupportedException or System.Text.Json.JsonException)
