@@ -7,10 +7,10 @@ namespace Allixios.AiRouting.Caching;
 internal static class AiCacheInstruments
 {
     public static readonly Counter<long> Lookups = AllixiosTelemetry.Meter.CreateCounter<long>(
-        "allixios.ai.cache.lookups", unit: "{lookup}", description: "Response-cache lookups, by kind (exact, semantic) and result (hit, miss, skipped).");
+        "allixios.ai.cache.lookups", unit: "{lookup}", description: "Response-cache lookups, by kind (exact, semantic) and result (hit, miss, skipped, error).");
 
     public static readonly Counter<long> Stores = AllixiosTelemetry.Meter.CreateCounter<long>(
-        "allixios.ai.cache.stores", unit: "{answer}", description: "Answers stored in the response cache after a miss, by result (stored, refused).");
+        "allixios.ai.cache.stores", unit: "{answer}", description: "Answers stored in the response cache after a miss, by result (stored, refused, vector_failed).");
 
     public static readonly Counter<long> FalseHits = AllixiosTelemetry.Meter.CreateCounter<long>(
         "allixios.ai.cache.false_hits", unit: "{hit}", description: "Cache hits callers reported wrong, by kind (exact, semantic).");

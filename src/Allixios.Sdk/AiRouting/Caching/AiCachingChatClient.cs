@@ -259,10 +259,23 @@ public sealed class AiCachingChatClient : DelegatingChatClient
             return null;
         }
 
-        var embedded = await _embedder!.GenerateAsync([plan.Fingerprint.LastUserText!], cancellationToken: cancellationToken);
-        plan.Vector = embedded[0].Vector;
         var index = IndexName(plan.Fingerprint.Partition);
-        var matches = await _vectors!.SearchAsync(plan.Tenant, index, new VectorQuery(plan.Vector.Value) { TopK = 1 }, cancellationToken);
+        IReadOnlyList<VectorMatch> matches;
+        try
+        {
+            var embedded = await _embedder!.GenerateAsync([plan.Fingerprint.LastUserText!], cancellationToken: cancellationToken);
+            plan.Vector = embedded[0].Vector;
+            matches = await _vectors!.SearchAsync(plan.Tenant, index, new VectorQuery(plan.Vector.Value) { TopK = 1 }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The cache never fails a call: an embedder or vector index that fails (or an index of another embedder's
+            // dimension) makes a miss, and the answer is not stored semantically.
+            plan.Vector = null;
+            counters.Add(static c => ref c.SemanticMisses, _total);
+            AiCacheInstruments.Lookups.Add(1, new KeyValuePair<string, object?>("kind", "semantic"), new KeyValuePair<string, object?>("result", "error"));
+            return null;
+        }
         if (matches.Count > 0 && matches[0].Score >= _options.SemanticThreshold && SemanticDocument.TryParse(matches[0].DocumentId, out var document))
         {
             var match = matches[0];
@@ -306,7 +319,15 @@ public sealed class AiCachingChatClient : DelegatingChatClient
             {
                 await _cache.SetAsync(SemanticKey(plan.Tenant, plan.Fingerprint.Hash), json, entry, cancellationToken);
                 var expiresAt = (_time.GetUtcNow() + _options.Expiration).ToUnixTimeSeconds();
-                await _vectors!.UpsertAsync(plan.Tenant, IndexName(plan.Fingerprint.Partition), [new VectorRecord(SemanticDocument.Id(plan.Fingerprint.Hash, expiresAt), vector)], cancellationToken);
+                try
+                {
+                    await _vectors!.UpsertAsync(plan.Tenant, IndexName(plan.Fingerprint.Partition), [new VectorRecord(SemanticDocument.Id(plan.Fingerprint.Hash, expiresAt), vector)], cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The answer is served and exactly cached; only its semantic lookup is lost.
+                    AiCacheInstruments.Stores.Add(1, new KeyValuePair<string, object?>("result", "vector_failed"));
+                }
             }
         }
         catch (Exception ex) when (ex is AllixiosException { Kind: AllixiosErrorKind.InvalidArgument } or NotSupportedException or System.Text.Json.JsonException)

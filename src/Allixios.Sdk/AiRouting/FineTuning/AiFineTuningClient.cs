@@ -273,7 +273,10 @@ public sealed class AiFineTuningClient
             }
         }
 
-        throw AllixiosException.Invalid("unknown_base_model", $"No OpenAI-compatible deployment serves base model '{baseModel}'; name a catalog model or deployment id that one serves.");
+        var other = catalog.Deployments.FirstOrDefault(d => !d.NamedOnly && string.Equals(d.Model.Name, baseModel, StringComparison.OrdinalIgnoreCase));
+        throw other is not null
+            ? AllixiosException.Invalid("fine_tuning_unsupported", $"Model '{baseModel}' is served by {other.ProviderName}, which does not speak the OpenAI-compatible fine-tuning API.")
+            : AllixiosException.Invalid("unknown_base_model", $"No OpenAI-compatible deployment serves base model '{baseModel}'; name a catalog model or deployment id that one serves.");
     }
 
     private string ProviderOrDefault(string? provider)

@@ -232,6 +232,21 @@ public sealed class AiResponseCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_embedder_makes_a_semantic_miss_never_a_failed_call()
+    {
+        var embedder = (WordCountEmbedder)_services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        embedder.FailWith = new InvalidOperationException("The embedder is down.");
+
+        var first = await _client.GetResponseAsync(Ask("wing heat"), Options("acme", "semantic"));
+        var second = await _client.GetResponseAsync(Ask("wing heat"), Options("acme", "semantic"));
+
+        Assert.Equal("Hello from OpenAI", first.Text);
+        Assert.Equal(AiCacheMode.Exact, Assert.IsType<AiCacheHit>(second.AdditionalProperties![AiCacheHit.PropertyName]).Kind);
+        Assert.Equal(1, Calls);
+        Assert.Equal(1, _client.GetStats("acme").SemanticMisses);
+    }
+
+    [Fact]
     public async Task Bad_cache_modes_and_entry_ids_are_refused_with_what_to_fix()
     {
         var mode = await Assert.ThrowsAsync<AllixiosException>(() => _client.GetResponseAsync(Ask("Hi"), Options("acme", "fuzzy")));
