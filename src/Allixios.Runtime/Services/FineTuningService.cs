@@ -21,8 +21,8 @@ internal sealed class FineTuningService(AiFineTuningClient client, AiFineTuningT
         {
             BaseModel = request.BaseModel,
             TrainingData = Encoding.UTF8.GetBytes(request.TrainingData),
-            // Spelled out: a null byte[] would convert to an empty ReadOnlyMemory, not to "no validation file".
-            ValidationData = request.ValidationData.Length > 0 ? new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(request.ValidationData)) : null,
+            // Cast to the nullable: a bare null would convert to an empty ReadOnlyMemory (through byte[]), not to "no validation file".
+            ValidationData = request.ValidationData.Length > 0 ? (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(request.ValidationData) : null,
             Suffix = request.Suffix.Length > 0 ? request.Suffix : null,
             Epochs = request.HasEpochs ? request.Epochs : null,
             Seed = request.HasSeed ? request.Seed : null,

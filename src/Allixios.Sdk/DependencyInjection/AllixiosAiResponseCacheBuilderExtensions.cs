@@ -20,7 +20,7 @@ public static class AllixiosAiResponseCacheBuilderExtensions
     /// <see cref="AiCachingChatClient"/> to call the router through the cache; the router's own registrations are left
     /// as they are. The semantic cache embeds with the app's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of
     /// strings when it registered one other than the router (whose embeddings would be paid provider calls), else with
-    /// the local MiniLM model (<see cref="MiniLmEmbeddingGenerator"/>, loaded on first semantic lookup). Options are checked
+    /// the local MiniLM model (<see cref="MiniLmEmbeddingGenerator"/>); either is made on the first semantic lookup. Options are checked
     /// at start. Calling it again adds nothing twice but applies <paramref name="configure"/>.
     /// </summary>
     public static IAllixiosBuilder AddAiResponseCache(this IAllixiosBuilder builder, Action<AiResponseCacheOptions>? configure = null)
@@ -51,9 +51,9 @@ public static class AllixiosAiResponseCacheBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IUsageLedger>(),
             sp.GetRequiredService<IVectorIndex>(),
-            sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is { } registered and not AiRouter
+            new LazyEmbeddingGenerator(() => sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is { } registered and not AiRouter
                 ? registered
-                : sp.GetRequiredService<MiniLmEmbeddingGenerator>()));
+                : sp.GetRequiredService<MiniLmEmbeddingGenerator>())));
         return builder;
     }
 }
