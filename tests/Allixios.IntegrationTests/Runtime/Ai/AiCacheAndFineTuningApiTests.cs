@@ -35,9 +35,9 @@ public sealed class AiCacheAndFineTuningApiTests(AiRuntimeFixture fixture) : ICl
         Assert.Equal("allixios-cache", second.GetProperty("usage").GetProperty("provider").GetString());
         Assert.Equal("0", second.GetProperty("usage").GetProperty("cost").GetString());
         var stats = await Runtime.SendOkAsync(HttpMethod.Get, "/v1/ai/cache/stats", key: key);
-        Assert.Equal(("1", "1"), (stats.GetProperty("exactHits").GetString(), stats.GetProperty("exactMisses").GetString()));
+        Assert.Equal((1L, 1L), (stats.GetProperty("exactHits").GetInt64(), stats.GetProperty("exactMisses").GetInt64()));
         var otherStats = await Runtime.SendOkAsync(HttpMethod.Get, "/v1/ai/cache/stats", key: other);
-        Assert.False(otherStats.TryGetProperty("exactHits", out _));
+        Assert.Equal(0L, otherStats.TryGetProperty("exactHits", out var otherHits) ? otherHits.GetInt64() : 0L);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class AiCacheAndFineTuningApiTests(AiRuntimeFixture fixture) : ICl
         Assert.Equal("cache_entry_not_found", (await Problem.ReadAsync(again, HttpStatusCode.NotFound)).Reason);
         Assert.Equal(2, UpstreamCalls(marker));
         var stats = await Runtime.SendOkAsync(HttpMethod.Get, "/v1/ai/cache/stats", key: key);
-        Assert.Equal("1", stats.GetProperty("exactFalseHits").GetString());
+        Assert.Equal(1L, stats.GetProperty("exactFalseHits").GetInt64());
     }
 
     [Fact]
