@@ -61,6 +61,11 @@ if (builder.Configuration.GetValue<bool>("Allixios:Search:Semantic:Enabled"))
 // The AI router: providers, deployments and policies from Allixios:AiRouting (none configured: no model to route to).
 allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.AiRoutingOptions.SectionName).Bind(o));
 
+// The AI response cache (exact and semantic; off unless a call, its tenant or Allixios:AiRouting:ResponseCache asks) and
+// fine-tuning on the router's OpenAI-compatible providers (Allixios:AiRouting:FineTuning).
+allixios.AddAiResponseCache(o => builder.Configuration.GetSection(Allixios.AiRouting.Caching.AiResponseCacheOptions.SectionName).Bind(o));
+allixios.AddAiFineTuning(o => builder.Configuration.GetSection(Allixios.AiRouting.FineTuning.AiFineTuningOptions.SectionName).Bind(o));
+
 // Search: in memory, or on the same PostgreSQL when configured.
 allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));
 builder.Services.AddOptions<Allixios.Search.Hybrid.HybridSearchOptions>().BindConfiguration(Allixios.Search.Hybrid.HybridSearchOptions.SectionName);
@@ -144,6 +149,8 @@ app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
+app.MapGrpcService<AiCacheService>();
+app.MapGrpcService<FineTuningService>();
 app.MapGrpcService<SearchService>();
 app.MapGrpcService<SearchDiscoveryService>();
 app.MapGrpcService<CronSchedulesService>();

@@ -1,4 +1,5 @@
 using Allixios.AiRouting;
+using Allixios.AiRouting.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
@@ -22,7 +23,7 @@ internal static class AiEventStream
     private static readonly JsonFormatter SseJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
 
-    public static async Task HandleAsync(HttpContext http, AiRouter router)
+    public static async Task HandleAsync(HttpContext http, AiCachingChatClient chat)
     {
         IAsyncEnumerator<ChatResponseUpdate> updates;
         try
@@ -42,7 +43,7 @@ internal static class AiEventStream
             }
 
             var (messages, options) = AiService.ToChat(request, caller);
-            updates = router.GetStreamingResponseAsync(messages, options, http.RequestAborted).GetAsyncEnumerator(http.RequestAborted);
+            updates = chat.GetStreamingResponseAsync(messages, options, http.RequestAborted).GetAsyncEnumerator(http.RequestAborted);
             if (!await updates.MoveNextAsync())
             {
                 return;
@@ -79,7 +80,7 @@ internal static class AiEventStream
                         continue;
                     }
 
-                    var chunk = new CompleteChunk { Text = update.Text, FinishReason = update.FinishReason?.Value ?? "", Usage = AiService.ToUsage(report) };
+                    var chunk = new CompleteChunk { Text = update.Text, FinishReason = update.FinishReason?.Value ?? "", Usage = AiService.ToUsage(report), CacheHit = AiService.ToCacheHit(update.AdditionalProperties) };
                     await http.Response.WriteAsync($"data: {SseJson.Format(chunk)}\n\n", http.RequestAborted);
                     await http.Response.Body.FlushAsync(http.RequestAborted);
                 }

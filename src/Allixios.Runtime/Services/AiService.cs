@@ -1,5 +1,6 @@
 using System.Globalization;
 using Allixios.AiRouting;
+using Allixios.AiRouting.Caching;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
@@ -10,19 +11,20 @@ using Microsoft.Extensions.AI;
 
 namespace Allixios.Runtime.Services;
 
-/// <summary>The AI router over gRPC and HTTP/JSON; the caller's tenant's routing policy applies.</summary>
-internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
+/// <summary>The AI router over gRPC and HTTP/JSON, completions through the response cache; the caller's tenant's routing policy applies.</summary>
+internal sealed class AiService(AiRouter router, AiCachingChatClient chat) : Contracts.V1.Ai.AiBase
 {
     public override async Task<CompleteResponse> Complete(CompleteRequest request, ServerCallContext context)
     {
         var caller = Authorize(context, ApiScopes.AiWrite);
         var (messages, options) = ToChat(request, caller);
-        var response = await Upstream(context, () => router.GetResponseAsync(messages, options, context.CancellationToken));
+        var response = await Upstream(context, () => chat.GetResponseAsync(messages, options, context.CancellationToken));
         return new CompleteResponse
         {
             Text = response.Text,
             FinishReason = response.FinishReason?.Value ?? "",
             Usage = ToUsage(response.GetUsageReport()),
+            CacheHit = ToCacheHit(response.AdditionalProperties),
         };
     }
 
@@ -32,7 +34,7 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
         var (messages, options) = ToChat(request, caller);
         await Upstream(context, async () =>
         {
-            await foreach (var update in router.GetStreamingResponseAsync(messages, options, context.CancellationToken))
+            await foreach (var update in chat.GetStreamingResponseAsync(messages, options, context.CancellationToken))
             {
                 var report = update.GetUsageReport();
                 var text = update.Text;
@@ -41,7 +43,7 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
                     continue;
                 }
 
-                await responseStream.WriteAsync(new CompleteChunk { Text = text, FinishReason = update.FinishReason?.Value ?? "", Usage = ToUsage(report) }, context.CancellationToken);
+                await responseStream.WriteAsync(new CompleteChunk { Text = text, FinishReason = update.FinishReason?.Value ?? "", Usage = ToUsage(report), CacheHit = ToCacheHit(update.AdditionalProperties) }, context.CancellationToken);
             }
 
             return true;
@@ -71,9 +73,11 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
 
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
-        Authorize(context, ApiScopes.AiRead);
+        var caller = Authorize(context, ApiScopes.AiRead);
         var response = new ListModelsResponse();
-        foreach (var group in router.Catalog.Deployments.GroupBy(d => d.Model.Name, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // A model fine-tuned for one tenant is listed to that tenant only.
+        var visible = router.Catalog.Deployments.Where(d => d.OwnerTenantId is null || d.OwnerTenantId == caller.TenantId);
+        foreach (var group in visible.GroupBy(d => d.Model.Name, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var model = group.First().Model;
             var info = new AiModelInfo
@@ -132,6 +136,12 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
             ResponseFormat = request.Json ? ChatResponseFormat.Json : null,
             AdditionalProperties = new() { [AiRouter.TenantIdProperty] = caller.TenantId, [AiRouter.ApiKeyIdProperty] = caller.KeyId },
         };
+        if (request.Cache.Length > 0)
+        {
+            // The cache checks the name and refuses one it does not know with what to send instead.
+            options.AdditionalProperties[AiCachingChatClient.CacheModeProperty] = request.Cache;
+        }
+
         return (messages, options);
     }
 
@@ -173,6 +183,17 @@ internal sealed class AiService(AiRouter router) : Contracts.V1.Ai.AiBase
         Attempts = report.Attempts,
         Latency = Duration.FromTimeSpan(report.Latency),
     };
+
+    internal static Contracts.V1.AiCacheHit? ToCacheHit(AdditionalPropertiesDictionary? properties) =>
+        properties?.TryGetValue(Allixios.AiRouting.Caching.AiCacheHit.PropertyName, out var value) == true && value is Allixios.AiRouting.Caching.AiCacheHit hit
+            ? new Contracts.V1.AiCacheHit
+            {
+                Kind = hit.Kind == AiCacheMode.Semantic ? "semantic" : "exact",
+                EntryId = hit.EntryId,
+                Similarity = hit.Similarity,
+                CachedAt = Timestamp.FromDateTimeOffset(hit.CachedAt),
+            }
+            : null;
 
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

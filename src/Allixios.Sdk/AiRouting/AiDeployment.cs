@@ -20,4 +20,13 @@ public sealed record AiDeployment
 
     /// <summary>The deployment's share under weighted routing.</summary>
     public int Weight { get; init; } = 1;
+
+    /// <summary>
+    /// Whether only calls that name it (its model or id) are routed to it, never a policy's choice: a fine-tuned model
+    /// answers what it was trained for, not every call. Default: <see langword="false"/>.
+    /// </summary>
+    public bool NamedOnly { get; init; }
+
+    /// <summary>The only tenant whose calls may name it (a model fine-tuned on that tenant's data), or none: every tenant's.</summary>
+    public string? OwnerTenantId { get; init; }
 }

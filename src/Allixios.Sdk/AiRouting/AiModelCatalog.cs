@@ -8,8 +8,9 @@ namespace Allixios.AiRouting;
 /// </summary>
 public sealed class AiModelCatalog
 {
-    private readonly Dictionary<string, AiModel> _models;
-    private readonly Dictionary<string, AiDeployment> _deploymentsById;
+    private readonly Lock _gate = new();
+    private Dictionary<string, AiModel> _models;
+    private Dictionary<string, AiDeployment> _deploymentsById;
 
     /// <summary>Builds the catalog from the router's options.</summary>
     /// <exception cref="AllixiosException">A price table cannot be read, or a deployment names an unknown model.</exception>
@@ -81,13 +82,30 @@ public sealed class AiModelCatalog
     public IReadOnlyDictionary<string, AiModel> Models => _models;
 
     /// <summary>Every deployment, in configuration order.</summary>
-    public IReadOnlyList<AiDeployment> Deployments { get; }
+    public IReadOnlyList<AiDeployment> Deployments { get; private set; }
 
     /// <summary>A model by name.</summary>
     public bool TryGetModel(string name, out AiModel model) => _models.TryGetValue(name, out model!);
 
     /// <summary>A deployment by id.</summary>
     public bool TryGetDeployment(string id, out AiDeployment deployment) => _deploymentsById.TryGetValue(id, out deployment!);
+
+    /// <summary>
+    /// Adds a deployment and its model after start (a fine-tuned model). The collections are replaced, not changed, so a
+    /// reader sees the catalog before or after the addition, never half of it.
+    /// </summary>
+    internal void Add(AiDeployment deployment)
+    {
+        lock (_gate)
+        {
+            var models = new Dictionary<string, AiModel>(_models, StringComparer.OrdinalIgnoreCase) { [deployment.Model.Name] = deployment.Model };
+            var byId = new Dictionary<string, AiDeployment>(_deploymentsById, StringComparer.OrdinalIgnoreCase) { [deployment.Id] = deployment };
+            List<AiDeployment> deployments = [.. Deployments, deployment];
+            _models = models;
+            _deploymentsById = byId;
+            Deployments = deployments;
+        }
+    }
 
     private void Merge(IReadOnlyDictionary<string, AiModel> table)
     {

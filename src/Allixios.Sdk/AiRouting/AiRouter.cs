@@ -43,7 +43,11 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
     private static readonly KeyValuePair<string, object?> Succeeded = new("outcome", "succeeded");
     private static readonly KeyValuePair<string, object?> FailedOver = new("outcome", "failed_over");
 
-    private readonly RoutingTable _table;
+    private readonly AiRoutingOptions _options;
+    private readonly Func<AiDeployment, IChatClient?> _chatClients;
+    private readonly Func<AiDeployment, IEmbeddingGenerator<string, Embedding<float>>?> _embeddingGenerators;
+    private readonly Lock _addGate = new();
+    private RoutingTable _table;
     private readonly ResolvedPolicy _embeddingPolicy;
     private readonly TimeProvider _time;
     private readonly AiCallMeter _meter;
@@ -76,17 +80,13 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         _time = timeProvider;
         _meter = new AiCallMeter(budgets, ledger, timeProvider);
         _defaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        _options = options;
+        _chatClients = chatClients;
+        _embeddingGenerators = embeddingGenerators;
         var states = new DeploymentState[catalog.Deployments.Count];
         for (var i = 0; i < states.Length; i++)
         {
-            var deployment = catalog.Deployments[i];
-            // A deployment offers what its model can do and its provider client passes through.
-            var capabilities = deployment.Model.Capabilities & (deployment.ProviderKind == AiProviderKind.Anthropic
-                ? AiCapabilities.Chat
-                : AiCapabilities.Chat | AiCapabilities.JsonMode | AiCapabilities.Embeddings);
-            var chat = (capabilities & AiCapabilities.Chat) != 0 ? chatClients(deployment) : null;
-            var embeddings = (capabilities & AiCapabilities.Embeddings) != 0 ? embeddingGenerators(deployment) : null;
-            states[i] = new DeploymentState(i, deployment, capabilities, chat, embeddings, options, timeProvider);
+            states[i] = State(i, catalog.Deployments[i]);
         }
 
         _table = new RoutingTable(states, options);
@@ -439,6 +439,45 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
     }
 
     /// <summary>
+    /// Adds a deployment after start (a fine-tuned model, see <c>AiFineTuningClient.Register</c>) to the catalog and to
+    /// routing. The routing table is rebuilt and swapped; the deployments already there keep their circuit breakers and
+    /// latency, and their indexes, so a call in flight stays valid.
+    /// </summary>
+    internal AiDeployment AddDeployment(AiDeployment deployment)
+    {
+        lock (_addGate)
+        {
+            if (Catalog.TryGetDeployment(deployment.Id, out var existing))
+            {
+                return existing;
+            }
+
+            var current = _table;
+            var states = new DeploymentState[current.Count + 1];
+            for (var i = 0; i < current.Count; i++)
+            {
+                states[i] = current[i];
+            }
+
+            states[^1] = State(states.Length - 1, deployment);
+            Catalog.Add(deployment);
+            _table = new RoutingTable(states, _options);
+            return deployment;
+        }
+    }
+
+    private DeploymentState State(int index, AiDeployment deployment)
+    {
+        // A deployment offers what its model can do and its provider client passes through.
+        var capabilities = deployment.Model.Capabilities & (deployment.ProviderKind == AiProviderKind.Anthropic
+            ? AiCapabilities.Chat
+            : AiCapabilities.Chat | AiCapabilities.JsonMode | AiCapabilities.Embeddings);
+        var chat = (capabilities & AiCapabilities.Chat) != 0 ? _chatClients(deployment) : null;
+        var embeddings = (capabilities & AiCapabilities.Embeddings) != 0 ? _embeddingGenerators(deployment) : null;
+        return new DeploymentState(index, deployment, capabilities, chat, embeddings, _options, _time);
+    }
+
+    /// <summary>
     /// The routing decision: checks the call, resolves the tenant's policy and the named model, and writes the
     /// deployments to try into <paramref name="ranked"/>. Throws the error that says what to fix when none can serve it.
     /// </summary>
@@ -458,16 +497,30 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         var tenant = options?.AdditionalProperties is { } properties && properties.TryGetValue(TenantIdProperty, out var value) ? value as string : null;
         var policy = _table.PolicyFor(tenant);
         var required = AiCapabilities.Chat | policy.RequiredCapabilities | Needs(messages, options);
-        var named = options?.ModelId is { Length: > 0 } model ? Named(model) : null;
+        var named = options?.ModelId is { Length: > 0 } model ? Named(model, tenant) : null;
         request = new RouteRequest(policy, named, required, PromptTokenEstimate.Of(messages, options?.Instructions), maxOutput);
         var count = _table.Rank(request, ranked, _time.GetTimestamp());
         return count > 0 ? count : throw Explain(request, options?.ModelId);
     }
 
-    private int[] Named(string model) =>
-        _table.TryGetNamed(model, out var deployments)
+    private int[] Named(string model, string? tenant = null) =>
+        _table.TryGetNamed(model, out var deployments) && OwnedBy(deployments, tenant)
             ? deployments
-            : throw AllixiosException.Invalid("unknown_model", $"No deployment serves model '{model}'. Known models and deployments: {string.Join(", ", _table.Names.Order(StringComparer.Ordinal).Take(20))}.");
+            : throw AllixiosException.Invalid("unknown_model", $"No deployment serves model '{model}'. Known models and deployments: {string.Join(", ", _table.Names.Where(n => _table.TryGetNamed(n, out var d) && OwnedBy(d, tenant)).Order(StringComparer.Ordinal).Take(20))}.");
+
+    /// <summary>Whether the tenant may name these deployments: a model fine-tuned for one tenant is unknown to the others.</summary>
+    private bool OwnedBy(int[] deployments, string? tenant)
+    {
+        foreach (var index in deployments)
+        {
+            if (_table[index].Deployment.OwnerTenantId is { } owner && owner != tenant)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static AiCapabilities Needs(IList<ChatMessage> messages, ChatOptions? options)
     {

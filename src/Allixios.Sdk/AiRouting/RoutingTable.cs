@@ -15,7 +15,9 @@ internal sealed class RoutingTable
     public RoutingTable(DeploymentState[] deployments, AiRoutingOptions options)
     {
         _deployments = deployments;
-        _byPrice = Order(deployments, static (a, b) => a.Price != b.Price ? a.Price.CompareTo(b.Price) : b.QualityPrior.CompareTo(a.QualityPrior));
+        // Named-only deployments (fine-tuned models) are reached by name, never by a policy's walk.
+        var routable = Array.FindAll(deployments, d => !d.Deployment.NamedOnly);
+        _byPrice = Order(routable, static (a, b) => a.Price != b.Price ? a.Price.CompareTo(b.Price) : b.QualityPrior.CompareTo(a.QualityPrior));
         _byName = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var group in deployments.GroupBy(d => d.Deployment.Model.Name, StringComparer.OrdinalIgnoreCase))
         {
@@ -93,7 +95,8 @@ internal sealed class RoutingTable
 
     private int AppendFitting(int[] order, in RouteRequest request, Span<int> ranked, int count, long now, double floor, bool dedupe)
     {
-        for (var i = 0; i < order.Length; i++)
+        // The bound on ranked matters only while a deployment is being added: the caller sized it by the previous table.
+        for (var i = 0; i < order.Length && count < ranked.Length; i++)
         {
             var deployment = _deployments[order[i]];
             if (deployment.Quality < floor || !Fits(deployment, request) || deployment.IsCooling(now) || (dedupe && ranked[..count].Contains(deployment.Index)))

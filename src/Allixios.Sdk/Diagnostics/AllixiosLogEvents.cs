@@ -37,4 +37,10 @@ public static class AllixiosLogEvents
 
     /// <summary>Jobs with expired leases were rescued, or old finished jobs deleted.</summary>
     public static readonly EventId JobMaintenance = new(2004, nameof(JobMaintenance));
+
+    /// <summary>Polling or looking up a fine-tuning job failed, or a job ended without a model.</summary>
+    public static readonly EventId FineTuningPollFailed = new(3101, nameof(FineTuningPollFailed));
+
+    /// <summary>A fine-tuning job succeeded and its model was registered in the catalog and the router.</summary>
+    public static readonly EventId FineTunedModelRegistered = new(3102, nameof(FineTunedModelRegistered));
 }
