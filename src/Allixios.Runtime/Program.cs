@@ -64,6 +64,8 @@ allixios.AddAiRouting(o => builder.Configuration.GetSection(Allixios.AiRouting.A
 // The AI response cache (exact and semantic; off unless a call, its tenant or Allixios:AiRouting:ResponseCache asks) and
 // fine-tuning on the router's OpenAI-compatible providers (Allixios:AiRouting:FineTuning).
 allixios.AddAiResponseCache(o => builder.Configuration.GetSection(Allixios.AiRouting.Caching.AiResponseCacheOptions.SectionName).Bind(o));
+// Quality scoring (the judge asks the router) and model recommendations from the quality and usage ledgers.
+allixios.AddQualityScoring(o => builder.Configuration.GetSection(Allixios.Quality.QualityScoringOptions.SectionName).Bind(o));
 allixios.AddAiFineTuning(o => builder.Configuration.GetSection(Allixios.AiRouting.FineTuning.AiFineTuningOptions.SectionName).Bind(o));
 
 // Search: in memory, or on the same PostgreSQL when configured.
@@ -157,6 +159,7 @@ app.MapGrpcService<CronSchedulesService>();
 app.MapPost(AiEventStream.Route, AiEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGrpcService<BudgetsService>();
 app.MapGrpcService<UsageService>();
+app.MapGrpcService<QualityService>();
 app.MapGrpcService<WebhooksService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();

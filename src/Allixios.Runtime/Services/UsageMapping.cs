@@ -100,5 +100,5 @@ internal static class UsageMapping
     };
 
     // Trailing zeros of the stored scale say nothing: 2.5000000000 is sent as "2.5".
-    private static string Text(decimal amount) => (amount / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
+    public static string Text(decimal amount) => (amount / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 }
