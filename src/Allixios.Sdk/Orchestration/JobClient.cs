@@ -54,6 +54,18 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
             }
         }
 
+        // One span for the batch, whose context every job carries (as a single enqueue's job does), so that each run links to it.
+        using var activity = AllixiosTelemetry.ActivitySource.StartActivity("job.enqueue_batch", ActivityKind.Producer);
+        activity?.SetTag("allixios.tenant", tenantId);
+        activity?.SetTag("allixios.jobs", jobs.Count);
+        if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+        {
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                jobs[i] = jobs[i] with { TraceParent = traceParent };
+            }
+        }
+
         // One write for the batch: it is enqueued whole or (on a storage failure) not at all.
         var enqueued = await queue.EnqueueBatchAsync(jobs, cancellationToken);
         foreach (var group in enqueued.Where(e => e.Created).GroupBy(e => e.Job.Type, StringComparer.Ordinal))

@@ -83,6 +83,29 @@ public sealed class JobWorkerTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_jobs_of_a_batch_carry_the_context_of_the_batch_enqueue_span()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AllixiosTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activities);
+        using var host = await StartAsync(b => b.AddJobHandler<WritingHandler>("trace.check", ArticleSchema));
+        var client = host.Services.GetRequiredService<JobClient>();
+
+        var batch = await client.EnqueueBatchAsync(Tenant, [new NewJob("trace.check", """{"topic":"a","words":1}"""), new NewJob("trace.check", """{"topic":"b","words":1}""")]);
+
+        var traceParent = batch[0].Job.TraceParent;
+        Assert.NotNull(traceParent);
+        Assert.Equal(traceParent, batch[1].Job.TraceParent);
+        Assert.Equal(traceParent, (await client.GetAsync(Tenant, batch[1].Job.Id)).TraceParent);
+        Assert.Contains(stopped, a => a.OperationName == "job.enqueue_batch" && a.Id == traceParent && a.Kind == ActivityKind.Producer);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_handler_that_keeps_throwing_is_retried_until_its_attempts_are_used_up_and_then_dead_lettered()
     {
         using var host = await StartAsync(b => b.AddJobHandler<FailingHandler>("flaky"));
