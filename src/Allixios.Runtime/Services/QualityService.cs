@@ -14,16 +14,12 @@ internal sealed class QualityService(QualityEnsemble ensemble, ModelRecommendati
         var caller = Caller.From(context);
         // The judge is a routed call charged to the tenant, so asking for it needs the scope that spends.
         caller.Require(request.HasUseJudge && request.UseJudge ? ApiScopes.AiWrite : ApiScopes.AiRead);
-        if (request.TargetWords < 0)
-        {
-            throw new AllixiosException(AllixiosErrorKind.InvalidArgument, "quality_length_invalid", $"Target words {request.TargetWords} is negative: give the requested length in words, or 0 to leave length fit unscored.");
-        }
-
         var report = await ensemble.ScoreAsync(
             new QualityRequest(request.Text)
             {
                 Kind = Kind(request.Kind),
                 Keywords = [.. request.Keywords],
+                // 0 is proto3's unset; a negative length is the ensemble's to refuse (quality_length_invalid).
                 TargetWords = request.TargetWords == 0 ? null : request.TargetWords,
                 Language = request.Language.Length == 0 ? null : request.Language,
                 JsonSchema = request.JsonSchema.Length == 0 ? null : request.JsonSchema,
@@ -59,23 +55,11 @@ internal sealed class QualityService(QualityEnsemble ensemble, ModelRecommendati
         var caller = Caller.From(context);
         var tenantId = request.TenantId.Length == 0 ? caller.TenantId : request.TenantId;
         caller.Require(ApiScopes.UsageRead, tenantId);
-        var from = request.StartTime?.ToDateTimeOffset();
-        var to = request.EndTime?.ToDateTimeOffset();
-        if (from is { } f && to is { } t && t <= f)
-        {
-            throw new AllixiosException(AllixiosErrorKind.InvalidArgument, "invalid_time_range", $"End time {t:O} is not after start time {f:O}: give a start before the end.");
-        }
-
-        if (request.HasQualityFloor && !(request.QualityFloor is >= 0 and <= 100))
-        {
-            throw new AllixiosException(AllixiosErrorKind.InvalidArgument, "invalid_quality_floor", $"Quality floor {request.QualityFloor} is out of range: use 0 to 100.");
-        }
-
         var found = await recommendations.GetAsync(
             new RecommendationQuery(tenantId)
             {
-                From = from,
-                To = to,
+                From = request.StartTime?.ToDateTimeOffset(),
+                To = request.EndTime?.ToDateTimeOffset(),
                 JobType = request.JobType.Length == 0 ? null : request.JobType,
                 QualityFloor = request.HasQualityFloor ? request.QualityFloor : null,
             },
