@@ -12,8 +12,11 @@ namespace Allixios.Orchestration;
 /// </summary>
 /// <remarks>
 /// It is cheap per dequeue: it plans from a backlog view (one grouped read of the queue, <see cref="IJobQueue.GetBacklogAsync"/>)
-/// refreshed every <see cref="OrchestrationOptions.BacklogRefreshInterval"/> or when the view runs dry, and reads a
-/// tenant's limits from <see cref="ITenantStore"/> at most every <see cref="OrchestrationOptions.TenantLimitsRefreshInterval"/>.
+/// refreshed every <see cref="OrchestrationOptions.BacklogRefreshInterval"/>, on a queue wake-up, or when a tenant used up
+/// half of the backlog last read, and reads a tenant's limits from <see cref="ITenantStore"/> at most every
+/// <see cref="OrchestrationOptions.TenantLimitsRefreshInterval"/>. The read runs in the background while dequeues go on
+/// planning from the view they have (the queue's dequeue is what decides, so a stale view costs at most a turn given back);
+/// only a dequeue that finds the view dry waits for it.
 /// Shares are per process: with several replicas each one is fair over the jobs it leases, so the total is fair too.
 /// </remarks>
 public sealed class FairScheduler : IDisposable
@@ -28,6 +31,10 @@ public sealed class FairScheduler : IDisposable
 
     private static readonly TimeSpan MinWakeRefresh = TimeSpan.FromMilliseconds(10);
 
+    // A tenant whose backlog was read at least this large is read again in the background once half of it was leased,
+    // so a busy tenant's view does not run dry (the queue may cap what it counts per tenant).
+    private const long LowWaterMinimum = 1000;
+
     private readonly IJobQueue _queue;
     private readonly ITenantStore _tenants;
     private readonly OrchestrationOptions _options;
@@ -37,7 +44,13 @@ public sealed class FairScheduler : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string TenantId, int Count)> _finished = new();
     private readonly CancellationTokenSource _disposed = new();
     private Task? _wake;
+    // When the latest backlog read started (under the lock), the read in flight if any, and what it read, not yet applied.
     private DateTimeOffset? _backlogReadAt;
+    private Task? _refresh;
+    private BacklogRead? _read;
+    private bool _lowWater;
+    // The tenants' limits as last read, and when: used only by the backlog read, of which one runs at a time.
+    private readonly Dictionary<string, (long Weight, int? Concurrency, DateTimeOffset ReadAt)> _limits = new(StringComparer.Ordinal);
     private double _virtualTime;
 
     /// <summary>A scheduler over <paramref name="queue"/> that reads weights and caps from <paramref name="tenants"/>.</summary>
@@ -61,40 +74,64 @@ public sealed class FairScheduler : IDisposable
         // The turns are planned under the lock and the queue is asked outside it, so several dequeues (of this worker's
         // dispatch loops) can wait for the queue at once while each one's turns are still handed out in pass order.
         List<(TenantShare Share, int Count)> plan;
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var waited = false;
+        while (true)
         {
-            while (_finished.TryDequeue(out var done))
+            Task? dry = null;
+            await _gate.WaitAsync(cancellationToken);
+            try
             {
-                if (_shares.TryGetValue(done.TenantId, out var finished))
+                DrainFinished();
+                ApplyRead();
+                var now = _time.GetUtcNow();
+                // Read again when the view is old, when a busy tenant used up half of it, or when the queue signalled new
+                // work (a tenant may have arrived; a busy worker never waits, so it would not otherwise see one until the
+                // view is old), at most every MinWakeRefresh so a stream of enqueues does not turn every dequeue into a
+                // grouped read. The read runs in the background; this dequeue plans from the view it has.
+                var woken = _wake?.IsCompleted == true && _backlogReadAt is { } last && now - last >= MinWakeRefresh;
+                var due = _backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || woken || _lowWater;
+                if (due && _refresh is not { IsCompleted: false })
                 {
-                    finished.Running = Math.Max(0, finished.Running - done.Count);
+                    _ = StartRead(types, now);
+                    // A read that finished at once (an in-memory queue) is planned from right away.
+                    ApplyRead();
+                }
+
+                if (!HasRoom() && !waited)
+                {
+                    // Dry: nothing to plan from. Wait for a read (the one in flight, or a new one) and plan once more.
+                    dry = _refresh is { IsCompleted: false } inFlight ? inFlight : StartRead(types, now);
+                    if (dry.IsCompleted)
+                    {
+                        ApplyRead();
+                        dry = null;
+                    }
+                }
+
+                if (dry is null)
+                {
+                    plan = Plan(maxJobs);
+                    foreach (var (share, count) in plan)
+                    {
+                        // Counted as leased until the queue says otherwise, so a dequeue planned meanwhile sees them taken.
+                        share.Running += count;
+                        share.Available -= count;
+                        share.Leased += count;
+                        _lowWater |= share.ReadAvailable >= LowWaterMinimum && share.Available < share.ReadAvailable / 2;
+                    }
+
+                    AdvanceVirtualTime();
+                    break;
                 }
             }
-
-            var now = _time.GetUtcNow();
-            // Read again when the view is old or dry, or when the queue signalled new work (a tenant may have arrived;
-            // a busy worker never waits, so it would not otherwise see one until the view is old), at most every
-            // MinWakeRefresh so a stream of enqueues does not turn every dequeue into a grouped read.
-            var woken = _wake?.IsCompleted == true && _backlogReadAt is { } last && now - last >= MinWakeRefresh;
-            if (_backlogReadAt is not { } readAt || now - readAt >= _options.BacklogRefreshInterval || woken || !HasRoom())
+            finally
             {
-                await RefreshAsync(types, now, cancellationToken);
+                _gate.Release();
             }
 
-            plan = Plan(maxJobs);
-            foreach (var (share, count) in plan)
-            {
-                // Counted as leased until the queue says otherwise, so a dequeue planned meanwhile sees them taken.
-                share.Running += count;
-                share.Available -= count;
-            }
-
-            AdvanceVirtualTime();
-        }
-        finally
-        {
-            _gate.Release();
+            waited = true;
+            // The read's failure (the queue unreachable) is this dequeue's, as the dequeue itself would fail too.
+            await dry.WaitAsync(cancellationToken);
         }
 
         if (plan.Count == 0)
@@ -178,6 +215,7 @@ public sealed class FairScheduler : IDisposable
             {
                 share.Pass -= unused / (double)share.Weight;
                 share.Running = Math.Max(0, share.Running - unused);
+                share.Leased -= unused;
                 share.Available = 0;
             }
 
@@ -265,7 +303,10 @@ public sealed class FairScheduler : IDisposable
         return [.. planned.Select(p => (p.Key, p.Value))];
     }
 
-    private async Task RefreshAsync(IReadOnlyCollection<string>? types, DateTimeOffset now, CancellationToken cancellationToken)
+    // Called under the lock. Each tenant's lease and finish counts are noted as the read starts, so that what this
+    // process leased and finished while it ran is counted on top of what it read (it may have seen some of those: the
+    // view is approximate either way, and the queue's dequeue decides).
+    private Task StartRead(IReadOnlyCollection<string>? types, DateTimeOffset now)
     {
         // Listen before reading, so work enqueued after the read wakes the next dequeue.
         if (_wake is null || _wake.IsCompleted)
@@ -273,9 +314,66 @@ public sealed class FairScheduler : IDisposable
             _wake = WaitForWakeAsync();
         }
 
+        if (_refresh is { IsFaulted: true } failed)
+        {
+            // Observed: the failed read was the last one, and this one takes its place.
+            _ = failed.Exception;
+        }
+
+        foreach (var share in _shares.Values)
+        {
+            share.LeasedAtRead = share.Leased;
+            share.FinishedAtRead = share.Finished;
+        }
+
+        _backlogReadAt = now;
+        _lowWater = false;
+        _refresh = ReadAsync(types, now);
+        return _refresh;
+    }
+
+    // Runs outside the lock (one at a time: a new one starts only once the last one finished); what it read is applied
+    // by the next dequeue, under the lock.
+    private async Task ReadAsync(IReadOnlyCollection<string>? types, DateTimeOffset now)
+    {
+        var cancellationToken = _disposed.Token;
         var backlog = await _queue.GetBacklogAsync(types, cancellationToken);
+        var tenants = new List<(TenantBacklog Backlog, long Weight, int? Concurrency)>(backlog.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tenant in backlog)
+        {
+            seen.Add(tenant.TenantId);
+            if (!_limits.TryGetValue(tenant.TenantId, out var limits) || now - limits.ReadAt >= _options.TenantLimitsRefreshInterval)
+            {
+                var read = await _tenants.GetAsync(tenant.TenantId, cancellationToken);
+                var cap = read?.GetLimit(ConcurrencyLimit, 0) ?? 0;
+                limits = (Math.Clamp(read?.GetLimit(WeightLimit, 1) ?? 1, 1, MaxWeight), cap > 0 ? (int)Math.Min(cap, int.MaxValue) : null, now);
+                _limits[tenant.TenantId] = limits;
+            }
+
+            tenants.Add((tenant, limits.Weight, limits.Concurrency));
+        }
+
+        // Tenants with nothing queued or running are forgotten, so the view stays as small as the active tenants; one
+        // that comes back starts at the current virtual time anyway, and its limits are read again.
+        foreach (var gone in _limits.Keys.Where(id => !seen.Contains(id)).ToList())
+        {
+            _limits.Remove(gone);
+        }
+
+        Volatile.Write(ref _read, new BacklogRead(tenants));
+    }
+
+    // Called under the lock.
+    private void ApplyRead()
+    {
+        if (Interlocked.Exchange(ref _read, null) is not { } read)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (tenant, weight, concurrency) in read.Tenants)
         {
             seen.Add(tenant.TenantId);
             if (!_shares.TryGetValue(tenant.TenantId, out var share))
@@ -283,31 +381,42 @@ public sealed class FairScheduler : IDisposable
                 _shares[tenant.TenantId] = share = new TenantShare(tenant.TenantId);
             }
 
+            var leasedSince = share.Leased - share.LeasedAtRead;
+            var finishedSince = share.Finished - share.FinishedAtRead;
+            var available = Math.Max(0, tenant.Available - leasedSince);
+
             // A tenant that was idle starts at the current virtual time: idling earns no credit.
-            if (share.Available == 0 && tenant.Available > 0)
+            if (share.Available == 0 && available > 0)
             {
                 share.Pass = Math.Max(share.Pass, _virtualTime);
             }
 
-            share.Available = tenant.Available;
-            share.Running = tenant.Running;
-            if (share.LimitsReadAt is not { } read || now - read >= _options.TenantLimitsRefreshInterval)
-            {
-                var limits = await _tenants.GetAsync(tenant.TenantId, cancellationToken);
-                share.Weight = Math.Clamp(limits?.GetLimit(WeightLimit, 1) ?? 1, 1, MaxWeight);
-                var cap = limits?.GetLimit(ConcurrencyLimit, 0) ?? 0;
-                share.Concurrency = cap > 0 ? (int)Math.Min(cap, int.MaxValue) : null;
-                share.LimitsReadAt = now;
-            }
+            share.Available = available;
+            share.ReadAvailable = available;
+            share.Running = Math.Max(0, tenant.Running + leasedSince - finishedSince);
+            share.Weight = weight;
+            share.Concurrency = concurrency;
         }
 
-        // Tenants with nothing queued or running are forgotten, so the view stays as small as the active tenants;
-        // one that comes back starts at the current virtual time anyway, and its limits are read again.
-        foreach (var gone in _shares.Keys.Where(id => !seen.Contains(id)).ToList())
+        // Forgotten unless this process leased some of its jobs while the read ran (the read may have missed them).
+        foreach (var gone in _shares.Values.Where(s => !seen.Contains(s.TenantId) && s.Leased == s.LeasedAtRead).Select(s => s.TenantId).ToList())
         {
             _shares.Remove(gone);
         }
-
-        _backlogReadAt = now;
     }
+
+    // Called under the lock.
+    private void DrainFinished()
+    {
+        while (_finished.TryDequeue(out var done))
+        {
+            if (_shares.TryGetValue(done.TenantId, out var finished))
+            {
+                finished.Running = Math.Max(0, finished.Running - done.Count);
+                finished.Finished += done.Count;
+            }
+        }
+    }
+
+    private sealed record BacklogRead(List<(TenantBacklog Backlog, long Weight, int? Concurrency)> Tenants);
 }

@@ -67,7 +67,9 @@ public interface IJobQueue
 
     /// <summary>
     /// Every tenant with jobs that could be leased now or running, in one cheap read: what the fair scheduler plans its
-    /// turns by. <paramref name="types"/> limits the available count to those job types; none: every type.
+    /// turns by. <paramref name="types"/> limits the available count to those job types; none: every type. A store may cap
+    /// the available counts of a large backlog (PostgreSQL counts at most 2,000 per tenant): the scheduler only needs who
+    /// has work and roughly how much, and reads again as it runs down.
     /// </summary>
     ValueTask<IReadOnlyList<TenantBacklog>> GetBacklogAsync(IReadOnlyCollection<string>? types, CancellationToken cancellationToken = default);
 
