@@ -72,7 +72,9 @@ internal sealed partial class JobWorker(
         _stopping = stoppingToken;
         _slots = new WorkerSlots(settings.Concurrency);
         _running = new JobRun?[settings.Concurrency];
-        _completions = new WorkerCompletions(queue, OnCompletionsRecorded);
+        // Successes waiting to be recorded hold no slot; as many as four times the slots may wait, so a slow write slows
+        // the worker down rather than piling them up.
+        _completions = new WorkerCompletions(queue, OnCompletionsRecorded, maxPending: settings.Concurrency * 4);
 
         // Several dequeues in flight when there are enough slots to share: while one waits for the queue (a round trip to
         // PostgreSQL), another leases for the slots freed meanwhile. The fair scheduler plans each one's turns under its
@@ -82,8 +84,10 @@ internal sealed partial class JobWorker(
         var heartbeats = HeartbeatAsync(settings, stopHeartbeats.Token);
         await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => DispatchAsync(settings, handled, stoppingToken)));
 
-        // Every leased job holds a slot until it has recorded its outcome: all slots free means all have finished.
+        // Every leased job holds a slot until its handler returned and its outcome is recorded or handed to the completion
+        // group: all slots free and no success pending means all have finished.
         await _slots.WaitAsync(settings.Concurrency, Timeout.InfiniteTimeSpan, CancellationToken.None);
+        await _completions.WaitForEmptyAsync();
         await stopHeartbeats.CancelAsync();
         await heartbeats;
     }
@@ -103,6 +107,11 @@ internal sealed partial class JobWorker(
             int count;
             try
             {
+                if (_completions.Pending >= settings.Concurrency * 4)
+                {
+                    await _completions.WaitForRoomAsync(stoppingToken);
+                }
+
                 await _slots.WaitAsync(1, Timeout.InfiniteTimeSpan, stoppingToken);
                 if (backlogged)
                 {
@@ -155,7 +164,10 @@ internal sealed partial class JobWorker(
         }
     }
 
-    /// <summary>Runs a leased job; its slot is given back once its outcome is recorded (here, or by the completion group).</summary>
+    /// <summary>
+    /// Runs a leased job; its slot is given back once its outcome is recorded, or handed to the completion group (which
+    /// tells the scheduler when it is recorded).
+    /// </summary>
     internal async Task RunAndFinishAsync(JobRun run)
     {
         var handedOver = false;
@@ -173,8 +185,9 @@ internal sealed partial class JobWorker(
             if (!handedOver)
             {
                 scheduler.OnJobFinished(run.Lease.Job.TenantId);
-                _slots.Return(run.Slot);
             }
+
+            _slots.Return(run.Slot);
         }
     }
 
@@ -187,7 +200,6 @@ internal sealed partial class JobWorker(
     // Called by the completion group with each success's outcome (or the error that kept the group from being recorded).
     private void OnCompletionsRecorded(List<JobRun> group, IReadOnlyList<bool>? completed, Exception? failure)
     {
-        var slots = new int[group.Count];
         try
         {
             if (failure is not null)
@@ -196,15 +208,9 @@ internal sealed partial class JobWorker(
                 LogWorkerError(failure);
             }
 
-            for (var i = 0; i < group.Count; i++)
+            for (var i = 0; i < group.Count && completed is not null; i++)
             {
                 var run = group[i];
-                slots[i] = run.Slot;
-                if (completed is null)
-                {
-                    continue;
-                }
-
                 if (!completed[i])
                 {
                     LogLeaseLost(run.Lease.Job.Id, run.Lease.Job.Type);
@@ -225,8 +231,6 @@ internal sealed partial class JobWorker(
                     first = i + 1;
                 }
             }
-
-            _slots.Return(slots);
         }
     }
 
