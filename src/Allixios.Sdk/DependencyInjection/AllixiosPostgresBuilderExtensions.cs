@@ -31,6 +31,15 @@ public static class AllixiosPostgresBuilderExtensions
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString);
             dataSourceBuilder.UseVector();
+            // Every Allixios statement keeps its settings transaction-local (SET LOCAL, set_config(…, true)) and releases
+            // its advisory locks, so a pooled connection carries nothing over and needs no reset: resetting cost a few
+            // statements on every reuse, i.e. on every dequeue and completion of the job queue. A connection string that
+            // names the option keeps its own choice.
+            if (!dataSourceBuilder.ConnectionStringBuilder.ContainsKey("No Reset On Close"))
+            {
+                dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
             return dataSourceBuilder.Build();
         });
         services.TryAddSingleton(sp => new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Logging.ILogger<MigrationRunner>>()));
