@@ -402,23 +402,31 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         // One round trip, like a dequeue, and bounded by the number of tenants rather than by the backlog: the fair
         // scheduler reads this every few hundred milliseconds and a backlog can be millions of jobs. The tenants with
         // available jobs are found by skipping through the per-tenant dispatch index (one probe per tenant), and each
-        // one's available jobs are counted up to BacklogCountCap; due scheduled and retrying jobs are counted among the
+        // one's available jobs are counted up to BacklogCountCap. Both walk the index backwards, from each tenant's last
+        // job in dispatch order: the front is where jobs are leased from, so that is where the index entries of leased
+        // jobs lie until vacuum removes them, and a forward walk would step over all of them (and read their rows) on
+        // every read of a busy queue. Due scheduled and retrying jobs are counted among the
         // BacklogCountCap due first. Running jobs are as few as the workers' slots. Finished jobs (kept for days) are
         // never read. The scheduler only needs to know who has work and roughly how much: it reads again as a tenant's
         // count runs down, and the dequeue decides what is leased.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = PostgresScope.CreateBatch(connection, tenantId: null);
+        // As in the dequeue, the row-level-security filter makes the planner guess wrongly how many rows it keeps, and it
+        // would rather read every available job and sort them than walk the index (532 pages instead of 62 at 20,000
+        // jobs): sorting is off for this transaction only.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_sort = off"));
         var count = new NpgsqlBatchCommand($"""
             WITH RECURSIVE tenants AS (
-                (SELECT tenant_id FROM jobs WHERE state = '{LeasableState}' ORDER BY tenant_id LIMIT 1)
+                (SELECT tenant_id FROM jobs WHERE state = '{LeasableState}' ORDER BY tenant_id DESC LIMIT 1)
                 UNION ALL
-                SELECT (SELECT j.tenant_id FROM jobs j WHERE j.state = '{LeasableState}' AND j.tenant_id > t.tenant_id ORDER BY j.tenant_id LIMIT 1)
+                SELECT (SELECT j.tenant_id FROM jobs j WHERE j.state = '{LeasableState}' AND j.tenant_id < t.tenant_id ORDER BY j.tenant_id DESC LIMIT 1)
                 FROM tenants t WHERE t.tenant_id IS NOT NULL
             )
             SELECT tenant_id, sum(available)::bigint, sum(running)::bigint FROM (
                 SELECT t.tenant_id,
                        (SELECT count(*) FROM (SELECT FROM jobs j WHERE j.state = '{LeasableState}' AND j.tenant_id = t.tenant_id
-                                                AND ($2::text[] IS NULL OR j.job_type = ANY($2)) LIMIT {BacklogCountCap}) capped) AS available,
+                                                AND ($2::text[] IS NULL OR j.job_type = ANY($2))
+                                              ORDER BY j.dispatch_at DESC, j.created_at DESC LIMIT {BacklogCountCap}) capped) AS available,
                        0 AS running
                 FROM tenants t WHERE t.tenant_id IS NOT NULL
                 UNION ALL
