@@ -28,9 +28,10 @@ public sealed class OrchestrationOptions : IValidatableObject
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How old the fair scheduler's backlog view (one grouped read of the queue) may get before it is read again; it is
-    /// also read whenever it runs dry. Shorter sees newly arrived tenants sooner; longer reads the queue less. Default:
-    /// 500 ms. Range: 10 ms to 1 min.
+    /// How old the fair scheduler's backlog view (one read of the queue) may get before it is read again, in the
+    /// background while dequeues go on planning from it; it is also read when it runs dry (then the dequeue waits for it)
+    /// and early when a tenant used up half of a large backlog read. Shorter sees newly arrived tenants sooner; longer
+    /// reads the queue less. Default: 500 ms. Range: 10 ms to 1 min.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00")]
     public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
