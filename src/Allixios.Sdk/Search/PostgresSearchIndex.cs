@@ -497,8 +497,9 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             await using var postings = scope.CreateCommand(
                 """
                 WITH old AS (DELETE FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING term),
-                gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term)
-                UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term
+                gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term),
+                unused AS (DELETE FROM search_terms t USING gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df <= gone.n)
+                UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df > gone.n
                 """);
             postings.Parameters.Add(new() { Value = tenantId });
             postings.Parameters.Add(new() { Value = ids });
@@ -566,7 +567,6 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
 
     private static async Task FinishAsync(PostgresScope scope, string tenantId, long count, long length, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1 AND df <= 0", cancellationToken, tenantId);
         await ExecuteAsync(
             scope,
             """
