@@ -22,7 +22,7 @@ if (scenario == "webhooks-trigger")
     return await Allixios.Benchmarks.Webhooks.WebhookTriggerScenario.RunAsync(args[1..]);
 }
 
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] [--keep] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -35,6 +35,7 @@ string? dataset = null;
 var mode = "lexical";
 string? fusion = null;
 var sweep = false;
+var keep = false;
 var docs = 100_000;
 for (var i = 1; i < args.Length; i++)
 {
@@ -63,6 +64,10 @@ for (var i = 1; i < args.Length; i++)
     else if (args[i] == "--sweep")
     {
         sweep = true;
+    }
+    else if (args[i] == "--keep")
+    {
+        keep = true;
     }
     else
     {
@@ -95,7 +100,7 @@ switch (scenario)
 
         return 0;
     case "search-scale":
-        return await SearchScaleScenario.RunAsync(docs, store, connection);
+        return await SearchScaleScenario.RunAsync(docs, store, connection, keep);
     case "search-quality" when dataset is not null:
         return await SearchQualityScenario.RunAsync(dataset, store, mode, connection, fusion, sweep);
     default:

@@ -99,6 +99,7 @@ internal sealed class SearchService(ISearchIndex index, TrackedSearch search) : 
         var response = new V1.SearchQueryResponse
         {
             Total = results.Total,
+            TotalIsLowerBound = results.TotalIsLowerBound,
             QueryId = tracked.QueryId.ToString(),
             Mode = tracked.Mode switch
             {

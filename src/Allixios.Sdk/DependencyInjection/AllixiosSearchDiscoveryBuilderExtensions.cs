@@ -7,6 +7,7 @@ using Allixios.Search.Hybrid;
 using Allixios.Search.Vectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -38,6 +39,7 @@ public static class AllixiosSearchDiscoveryBuilderExtensions
         services.TryAddSingleton<ISearchAnalyticsStore>(sp => sp.GetService<NpgsqlDataSource>() is { } dataSource
             ? new PostgresSearchAnalyticsStore(dataSource)
             : new InMemorySearchAnalyticsStore());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SearchAnalyticsRetention>());
         DecorateIndexOnce(services);
         services.TryAddSingleton(sp => new TrackedSearch(
             sp.GetRequiredService<ISearchIndex>(),

@@ -38,6 +38,12 @@ public static class AllixiosLogEvents
     /// <summary>Jobs with expired leases were rescued, or old finished jobs deleted.</summary>
     public static readonly EventId JobMaintenance = new(2004, nameof(JobMaintenance));
 
+    /// <summary>Search analytics older than the retention were deleted.</summary>
+    public static readonly EventId SearchAnalyticsPruned = new(4001, nameof(SearchAnalyticsPruned));
+
+    /// <summary>Deleting old search analytics failed; it is tried again after the interval.</summary>
+    public static readonly EventId SearchAnalyticsRetentionError = new(4002, nameof(SearchAnalyticsRetentionError));
+
     /// <summary>Polling or looking up a fine-tuning job failed, or a job ended without a model.</summary>
     public static readonly EventId FineTuningPollFailed = new(3101, nameof(FineTuningPollFailed));
 

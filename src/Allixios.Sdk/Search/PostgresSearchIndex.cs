@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Allixios.Storage;
 using Microsoft.Extensions.Options;
@@ -160,64 +159,118 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         }
 
         var original = resolved;
+        var sql = new PostgresRankingSql(query, resolved, Options);
         await using var scope = await PostgresScope.ForTenantAsync(dataSource, tenantId, cancellationToken);
         if (query.Feedback is { } feedback)
         {
-            var firstPass = new List<(string Id, double Score)>();
-            var firstSql = MatchedSql(query, resolved, out var addFirst);
-            await using (var command = scope.CreateCommand($"{firstSql} SELECT document_id, score FROM m ORDER BY score DESC, document_id LIMIT {feedback.FeedbackDocuments}"))
-            {
-                addFirst(command, tenantId);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    firstPass.Add((reader.GetString(0), reader.GetDouble(1)));
-                }
-            }
-
+            var firstPass = (await TopPageAsync(scope, tenantId, sql, 0, feedback.FeedbackDocuments, false, cancellationToken))?.Rows.Select(r => (r.Document.Id, r.Score)).ToList()
+                ?? await ExactTopAsync(scope, tenantId, sql, feedback.FeedbackDocuments, cancellationToken);
             var vectors = await TermVectorsAsync(scope, tenantId, firstPass.Select(f => f.Id).ToArray(), cancellationToken);
             resolved = Rm3Expansion.Expand(resolved, firstPass, vectors, feedback);
+            sql = new PostgresRankingSql(query, resolved, Options);
         }
 
-        var matched = MatchedSql(query, resolved, out var addParameters);
+        // Facets and date sorts need every match; relevance alone needs only the best page.
+        if (query.Facets.Count == 0 && query.Sort == SearchSort.Relevance
+            && await TopPageAsync(scope, tenantId, sql, query.Offset, query.Top, query.Highlight, cancellationToken) is { } page)
+        {
+            await scope.CommitAsync(cancellationToken);
+            var hits = page.Rows.Select(r => LexicalSearch.ToHit(r.Document, r.Score, query, original, Options)).ToList();
+            return new SearchResults(hits, page.Total, new Dictionary<string, IReadOnlyList<FacetCount>>(), resolved.Expansions) { TotalIsLowerBound = page.TotalIsLowerBound };
+        }
+
+        var results = await ExactPageAsync(scope, tenantId, query, sql, original, resolved, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    /// <summary>The page by <see cref="PostgresRankingSql.TopPage"/>, or null when its bound does not prove it exact.</summary>
+    private async Task<TopPageResult?> TopPageAsync(PostgresScope scope, string tenantId, PostgresRankingSql sql, int offset, int top, bool withBody, CancellationToken cancellationToken)
+    {
+        var rows = new List<(SearchDocument Document, double Score)>();
+        double bound = 0;
+        long candidates = 0, largestFrequency = 0;
+        await using (var command = scope.CreateCommand(sql.TopPage(Options.MaxScorePostingsBudget, offset, top, withBody)))
+        {
+            sql.AddParameters(command, tenantId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((ReadHitDocument(reader), reader.GetDouble(1)));
+                (bound, candidates, largestFrequency) = (reader.GetDouble(10), reader.GetInt64(11), reader.GetInt32(12));
+            }
+        }
+
+        // A document with no essential term scores at most the bound: the page is exact when its last score beats that.
+        // The margin covers the rounding of scores to six decimals.
+        var exact = rows.Count > 0 && (bound == 0 || (rows.Count == top && rows[^1].Score > bound + 1e-6));
+        if (!exact)
+        {
+            return null;
+        }
+
+        // With common terms left out, the total is at least the candidates, and without filters every document holding
+        // the most frequent query term matches too.
+        var total = bound == 0 ? candidates : Math.Max(candidates, sql.HasConditions ? 0 : largestFrequency);
+        return new TopPageResult(rows, total, bound > 0);
+    }
+
+    private static async Task<List<(string Id, double Score)>> ExactTopAsync(PostgresScope scope, string tenantId, PostgresRankingSql sql, int top, CancellationToken cancellationToken)
+    {
+        var best = new List<(string Id, double Score)>();
+        await using var command = scope.CreateCommand($"{sql.Matched} SELECT document_id, score FROM m ORDER BY score DESC, document_id LIMIT {top}");
+        sql.AddParameters(command, tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            best.Add((reader.GetString(0), reader.GetDouble(1)));
+        }
+
+        return best;
+    }
+
+    private async Task<SearchResults> ExactPageAsync(
+        PostgresScope scope, string tenantId, SearchQuery query, PostgresRankingSql sql, ResolvedQuery original, ResolvedQuery resolved, CancellationToken cancellationToken)
+    {
         var hits = new List<SearchHit>();
         long total = 0;
         await using (var command = scope.CreateCommand(
             $"""
-            {matched}
+            {sql.Matched}
             SELECT document_id, score, title, {(query.Highlight ? "body" : "''")}, language, category, tags, author, published_at, updated_at, count(*) OVER ()
             FROM m ORDER BY {OrderBy(query.Sort)} LIMIT {query.Top} OFFSET {query.Offset}
             """))
         {
-            addParameters(command, tenantId);
+            sql.AddParameters(command, tenantId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var document = new SearchDocument(reader.GetString(0), reader.GetString(2), reader.GetString(3))
-                {
-                    Language = reader.GetString(4),
-                    Category = reader.IsDBNull(5) ? null : reader.GetString(5),
-                    Tags = reader.GetFieldValue<string[]>(6),
-                    Author = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    PublishedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                    UpdatedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
-                };
-                hits.Add(LexicalSearch.ToHit(document, reader.GetDouble(1), query, original, Options));
+                hits.Add(LexicalSearch.ToHit(ReadHitDocument(reader), reader.GetDouble(1), query, original, Options));
                 total = reader.GetInt64(10);
             }
         }
 
         if (hits.Count == 0 && query.Offset > 0)
         {
-            await using var count = scope.CreateCommand($"{matched} SELECT count(*) FROM m");
-            addParameters(count, tenantId);
+            await using var count = scope.CreateCommand($"{sql.Matched} SELECT count(*) FROM m");
+            sql.AddParameters(count, tenantId);
             total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var facets = await FacetsAsync(scope, tenantId, query, matched, addParameters, cancellationToken);
-        await scope.CommitAsync(cancellationToken);
+        var facets = await FacetsAsync(scope, tenantId, query, sql, cancellationToken);
         return new SearchResults(hits, total, facets, resolved.Expansions);
     }
+
+    /// <summary>Columns 0 to 9 of a hit row: document_id, score, title, body (or ''), language, category, tags, author, published_at, updated_at.</summary>
+    private static SearchDocument ReadHitDocument(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(2), reader.GetString(3))
+    {
+        Language = reader.GetString(4),
+        Category = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Tags = reader.GetFieldValue<string[]>(6),
+        Author = reader.IsDBNull(7) ? null : reader.GetString(7),
+        PublishedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+        UpdatedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+    };
 
     async ValueTask<IReadOnlyDictionary<string, int>> ISearchVocabulary.DocumentFrequenciesAsync(string tenantId, IReadOnlyCollection<string> terms, CancellationToken cancellationToken)
     {
@@ -363,70 +416,8 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         return terms;
     }
 
-    private string MatchedSql(SearchQuery query, ResolvedQuery resolved, out Action<NpgsqlCommand, string> addParameters)
-    {
-        var values = new List<(object Value, NpgsqlDbType? Type)>
-        {
-            (resolved.Weights.Keys.ToArray(), null),
-            (resolved.Weights.Values.ToArray(), null),
-            (Options.K1, NpgsqlDbType.Double),
-            (Options.B, NpgsqlDbType.Double),
-        };
-        string Parameter(object value, NpgsqlDbType? type = null)
-        {
-            values.Add((value, type));
-            return "$" + (values.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var conditions = new List<string>();
-        if (resolved.Phrases.Count > 0)
-        {
-            conditions.Add($"d.lexemes @@ {Parameter(PhraseQuery(resolved.Phrases))}::tsquery");
-        }
-
-        foreach (var filter in query.Filters)
-        {
-            conditions.Add(filter.Field switch
-            {
-                SearchFields.PublishedAt or SearchFields.UpdatedAt => string.Join(" AND ", new[]
-                {
-                    filter.From is { } from ? $"d.{filter.Field} >= {Parameter(from.ToUniversalTime(), NpgsqlDbType.TimestampTz)}" : null,
-                    filter.To is { } to ? $"d.{filter.Field} < {Parameter(to.ToUniversalTime(), NpgsqlDbType.TimestampTz)}" : null,
-                }.OfType<string>()),
-                SearchFields.Tags => $"d.tags && {Parameter(filter.Values.ToArray())}::text[]",
-                SearchFields.Category or SearchFields.Author or SearchFields.Language => $"d.{filter.Field} = ANY({Parameter(filter.Values.ToArray())}::text[])",
-                _ => $"d.fields ->> {Parameter(filter.Field[SearchFields.CustomPrefix.Length..], NpgsqlDbType.Text)} = ANY({Parameter(filter.Values.ToArray())}::text[])",
-            });
-        }
-
-        addParameters = (command, tenantId) =>
-        {
-            command.Parameters.Add(new() { Value = tenantId });
-            foreach (var (value, type) in values)
-            {
-                command.Parameters.Add(type is { } t ? new NpgsqlParameter { Value = value, NpgsqlDbType = t } : new NpgsqlParameter { Value = value });
-            }
-        };
-
-        // The BM25 arithmetic mirrors Bm25.Idf, Bm25.Term and Bm25.Round operation for operation, so both stores agree.
-        return $"""
-            WITH q AS (SELECT * FROM unnest($2::text[], $3::float8[]) AS q(term, qtf)),
-            st AS (SELECT doc_count::float8 AS n, total_length::float8 / doc_count AS avgdl FROM search_stats WHERE tenant_id = $1 AND doc_count > 0),
-            w AS (
-                SELECT t.term, q.qtf * ln(1 + ((st.n - t.df::float8 + 0.5::float8) / (t.df::float8 + 0.5::float8))) AS weight
-                FROM q JOIN search_terms t ON t.tenant_id = $1 AND t.term = q.term CROSS JOIN st),
-            s AS (
-                SELECT p.document_id, round(sum(w.weight * p.tf * ($4 + 1) / (p.tf + ($4 * (1 - $5 + ($5 * p.doc_length / st.avgdl))))) * 1000000.0::float8) / 1000000.0::float8 AS score
-                FROM w JOIN search_postings p ON p.tenant_id = $1 AND p.term = w.term CROSS JOIN st
-                GROUP BY p.document_id),
-            m AS (
-                SELECT d.*, s.score FROM s JOIN search_documents d ON d.tenant_id = $1 AND d.document_id = s.document_id
-                {(conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions))})
-            """;
-    }
-
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>> FacetsAsync(
-        PostgresScope scope, string tenantId, SearchQuery query, string matched, Action<NpgsqlCommand, string> addParameters, CancellationToken cancellationToken)
+        PostgresScope scope, string tenantId, SearchQuery query, PostgresRankingSql sql, CancellationToken cancellationToken)
     {
         var fields = query.Facets.Distinct(StringComparer.Ordinal).ToList();
         var facets = new SortedDictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
@@ -436,7 +427,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         }
 
         await using var command = scope.CreateCommand(string.Empty);
-        addParameters(command, tenantId);
+        sql.AddParameters(command, tenantId);
         var parts = new List<string>();
         for (var i = 0; i < fields.Count; i++)
         {
@@ -460,7 +451,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             parts.Add($"(SELECT {i} AS facet, f.v, count(*) AS n FROM m, LATERAL ({valueSql}) AS f(v) WHERE f.v IS NOT NULL GROUP BY f.v ORDER BY n DESC, f.v COLLATE \"C\" LIMIT {Options.MaxFacetValues})");
         }
 
-        command.CommandText = $"{matched} {string.Join(" UNION ALL ", parts)}";
+        command.CommandText = $"{sql.Matched} {string.Join(" UNION ALL ", parts)}";
         var counts = fields.Select(_ => new List<FacetCount>()).ToList();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -476,33 +467,6 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         }
 
         return facets;
-    }
-
-    private static string PhraseQuery(IReadOnlyList<IReadOnlyList<PhraseTerm>> phrases)
-    {
-        var text = new StringBuilder();
-        foreach (var phrase in phrases)
-        {
-            if (text.Length > 0)
-            {
-                text.Append(" & ");
-            }
-
-            text.Append('(');
-            for (var i = 0; i < phrase.Count; i++)
-            {
-                if (i > 0)
-                {
-                    text.Append(" <").Append(phrase[i].Offset - phrase[i - 1].Offset).Append("> ");
-                }
-
-                TsQuoting.AppendLexeme(text, phrase[i].Term);
-            }
-
-            text.Append(')');
-        }
-
-        return text.ToString();
     }
 
     private static string OrderBy(SearchSort sort) => sort switch
@@ -533,8 +497,9 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             await using var postings = scope.CreateCommand(
                 """
                 WITH old AS (DELETE FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING term),
-                gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term)
-                UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term
+                gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term),
+                unused AS (DELETE FROM search_terms t USING gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df <= gone.n)
+                UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df > gone.n
                 """);
             postings.Parameters.Add(new() { Value = tenantId });
             postings.Parameters.Add(new() { Value = ids });
@@ -602,7 +567,6 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
 
     private static async Task FinishAsync(PostgresScope scope, string tenantId, long count, long length, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1 AND df <= 0", cancellationToken, tenantId);
         await ExecuteAsync(
             scope,
             """
@@ -643,4 +607,6 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         UpdatedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
         Fields = new SortedDictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(9)) ?? [], StringComparer.Ordinal),
     };
+
+    private sealed record TopPageResult(List<(SearchDocument Document, double Score)> Rows, long Total, bool TotalIsLowerBound);
 }

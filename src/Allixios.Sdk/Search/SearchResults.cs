@@ -11,6 +11,13 @@ public sealed record SearchResults(
     IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Expansions)
 {
+    /// <summary>
+    /// Whether <see cref="Total"/> is a lower bound rather than the exact count: PostgreSQL ranks a query whose terms
+    /// include very common ones without visiting every document that only those match (see
+    /// <see cref="SearchOptions.MaxScorePostingsBudget"/>), and then counts at least the documents it did visit.
+    /// </summary>
+    public bool TotalIsLowerBound { get; init; }
+
     /// <summary>No hits.</summary>
     public static SearchResults Empty { get; } = new([], 0, new Dictionary<string, IReadOnlyList<FacetCount>>(), new Dictionary<string, IReadOnlyList<string>>());
 }

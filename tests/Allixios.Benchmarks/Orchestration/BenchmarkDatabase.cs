@@ -10,6 +10,7 @@ namespace Allixios.Benchmarks.Orchestration;
 internal sealed class BenchmarkDatabase : IAsyncDisposable
 {
     private readonly string _server;
+    private bool _kept;
 
     private BenchmarkDatabase(string server, string name, string connectionString, string superuser)
     {
@@ -36,9 +37,17 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         return new BenchmarkDatabase(server, name, own, superuser);
     }
 
+    /// <summary>Leaves the database and its role in place on dispose, to look into afterwards (EXPLAIN, sizes).</summary>
+    public void Keep() => _kept = true;
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (_kept)
+        {
+            return;
+        }
+
         await ExecuteAsync(
             _server,
             $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}' AND pid <> pg_backend_pid()",

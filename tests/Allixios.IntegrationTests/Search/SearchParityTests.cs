@@ -115,7 +115,7 @@ public sealed class SearchParityTests(MigratedPostgresDatabase database) : IClas
         }
     }
 
-    private static List<SearchDocument> Corpus()
+    internal static List<SearchDocument> Corpus()
     {
         var random = new Random(42);
         string Sentence(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]));

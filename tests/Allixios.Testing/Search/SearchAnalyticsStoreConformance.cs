@@ -276,6 +276,52 @@ public abstract class SearchAnalyticsStoreConformance : IAsyncLifetime
         Assert.Equal("search_user_id_invalid", user.Reason);
     }
 
+    [Fact]
+    public async Task Retention_deletes_old_queries_with_their_clicks_and_old_interactions_of_every_tenant_in_batches()
+    {
+        // Long before every other test's data, which the store may share: retention spans tenants.
+        var old = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var cutoff = old.AddDays(30);
+        var (oldA, oldB, kept) = (Query("old a", 1, old), Query("old b", 1, old.AddDays(1)), Query("kept", 1, cutoff.AddHours(1)));
+        await Store.RecordQueryAsync(TenantA, oldA);
+        await Store.RecordQueryAsync(TenantB, oldB);
+        await Store.RecordQueryAsync(TenantA, kept);
+        Assert.True(await Store.RecordClickAsync(TenantA, new SearchClick(oldA.QueryId, "d1", 1, old)));
+        Assert.True(await Store.RecordClickAsync(TenantA, new SearchClick(kept.QueryId, "d1", 1, cutoff.AddHours(1))));
+        await Store.RecordInteractionAsync(TenantA, new SearchInteraction("u1", "d1", InteractionKind.View, old));
+        await Store.RecordInteractionAsync(TenantA, new SearchInteraction("u1", "d2", InteractionKind.View, old));
+        await Store.RecordInteractionAsync(TenantB, new SearchInteraction("u1", "d1", InteractionKind.View, old));
+        await Store.RecordInteractionAsync(TenantA, new SearchInteraction("u2", "d1", InteractionKind.View, cutoff.AddHours(1)));
+        await Store.RecordInteractionAsync(TenantA, new SearchInteraction("u2", "d3", InteractionKind.View, cutoff.AddHours(1)));
+
+        var first = await Store.DeleteOlderThanAsync(cutoff, 2);
+        var second = await Store.DeleteOlderThanAsync(cutoff, 2);
+        var third = await Store.DeleteOlderThanAsync(cutoff, 2);
+
+        Assert.Equal(4, first);
+        Assert.Equal(1, second);
+        Assert.Equal(0, third);
+        Assert.Null(await Store.GetQueryAsync(TenantA, oldA.QueryId));
+        Assert.Null(await Store.GetQueryAsync(TenantB, oldB.QueryId));
+        Assert.Equal(kept, await Store.GetQueryAsync(TenantA, kept.QueryId));
+        var co = await Store.GetCoOccurrencesAsync(TenantA, "d1", old.AddDays(-1), 10);
+        Assert.Equal(1, co.SourceUsers);
+        Assert.Equal(["d3"], co.Documents.Select(d => d.DocumentId));
+        Assert.Equal(0, (await Store.GetCoOccurrencesAsync(TenantB, "d1", old.AddDays(-1), 10)).SourceUsers);
+        var stats = await Store.GetQueryStatsAsync(TenantA, new QueryStatsRequest(cutoff, cutoff.AddDays(1)));
+        Assert.Equal(1, stats.Single().Clicks);
+    }
+
+    [Fact]
+    public async Task Retention_refuses_a_batch_size_out_of_range()
+    {
+        var zero = await Assert.ThrowsAsync<AllixiosException>(async () => await Store.DeleteOlderThanAsync(T0, 0));
+        var huge = await Assert.ThrowsAsync<AllixiosException>(async () => await Store.DeleteOlderThanAsync(T0, 1_000_000));
+
+        Assert.Equal("search_retention_batch_out_of_range", zero.Reason);
+        Assert.Equal("search_retention_batch_out_of_range", huge.Reason);
+    }
+
     private static SearchQueryLogEntry Query(string text, long results, DateTimeOffset at)
         => new(Guid.NewGuid(), text, SearchMode.Lexical, results, TimeSpan.FromMilliseconds(3), at);
 

@@ -54,6 +54,13 @@ public interface ISearchAnalyticsStore
     /// <summary>Deletes an experiment; returns whether it existed. Its queries stay in the log.</summary>
     ValueTask<bool> DeleteExperimentAsync(string tenantId, string experimentId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes, across every tenant, up to <paramref name="batchSize"/> logged queries (with their clicks) and up to
+    /// <paramref name="batchSize"/> interactions that happened before <paramref name="cutoff"/>; experiments stay.
+    /// Returns how many queries and interactions it deleted; call again while that reaches <paramref name="batchSize"/>.
+    /// </summary>
+    ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default);
+
     /// <summary>Searches, clicked searches, clicks and click-through per arm, in the experiment's arm order (arms without queries included).</summary>
     ValueTask<IReadOnlyList<ExperimentArmResult>> GetExperimentResultsAsync(string tenantId, string experimentId, CancellationToken cancellationToken = default);
 }

@@ -234,6 +234,24 @@ public sealed class InMemorySearchAnalyticsStore : ISearchAnalyticsStore
     internal static AllixiosException ExperimentNotFound(string experimentId)
         => AllixiosException.NotFound("search_experiment_not_found", $"The tenant has no experiment '{experimentId}'.");
 
+    /// <inheritdoc />
+    public ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        SearchAnalyticsInput.RetentionBatch(batchSize);
+        lock (_lock)
+        {
+            var queries = _queries.Where(q => q.Value.Entry.At < cutoff).Take(batchSize).Select(q => q.Key).ToList();
+            foreach (var key in queries)
+            {
+                _queries.Remove(key);
+            }
+
+            var interactions = 0;
+            _interactions.RemoveAll(i => i.Interaction.At < cutoff && interactions++ < batchSize);
+            return ValueTask.FromResult(queries.Count + Math.Min(interactions, batchSize));
+        }
+    }
+
     private IEnumerable<LoggedQuery> InWindow(string tenantId, DateTimeOffset from, DateTimeOffset to)
         => _queries.Where(q => q.Key.Tenant == tenantId && q.Value.Entry.At >= from && q.Value.Entry.At < to).Select(q => q.Value);
 

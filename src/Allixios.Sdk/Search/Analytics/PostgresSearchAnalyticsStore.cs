@@ -308,6 +308,31 @@ public sealed class PostgresSearchAnalyticsStore(NpgsqlDataSource dataSource) : 
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        SearchAnalyticsInput.RetentionBatch(batchSize);
+        await using var scope = await PostgresScope.ForSystemAsync(dataSource, cancellationToken);
+        // Oldest first through the age indexes of migration 0019; clicks go with their query (ON DELETE CASCADE).
+        await using var command = scope.CreateCommand(
+            """
+            WITH q AS (
+                DELETE FROM search_query_log WHERE (tenant_id, query_id) IN (
+                    SELECT tenant_id, query_id FROM search_query_log WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2)
+                RETURNING 1),
+            i AS (
+                DELETE FROM search_interactions WHERE (tenant_id, interaction_id) IN (
+                    SELECT tenant_id, interaction_id FROM search_interactions WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2)
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM q) + (SELECT count(*) FROM i)
+            """);
+        command.Parameters.Add(new() { Value = cutoff.ToUniversalTime() });
+        command.Parameters.Add(new() { Value = batchSize });
+        var deleted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await scope.CommitAsync(cancellationToken);
+        return (int)deleted;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ExperimentArmResult>> GetExperimentResultsAsync(string tenantId, string experimentId, CancellationToken cancellationToken = default)
     {
         SearchAnalyticsInput.Tenant(tenantId);

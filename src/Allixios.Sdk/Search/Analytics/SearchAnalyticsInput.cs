@@ -114,6 +114,14 @@ internal static partial class SearchAnalyticsInput
         }
     }
 
+    public static void RetentionBatch(int batchSize)
+    {
+        if (batchSize is < 1 or > 100_000)
+        {
+            throw AllixiosException.Invalid("search_retention_batch_out_of_range", $"A retention batch of {batchSize}; use 1 to 100,000.");
+        }
+    }
+
     public static void Top(int top)
     {
         if (top is < 1 or > MaxTop)

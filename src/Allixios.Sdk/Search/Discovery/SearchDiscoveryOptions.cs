@@ -29,6 +29,18 @@ public sealed class SearchDiscoveryOptions
     [Range(typeof(TimeSpan), "01:00:00", "366.00:00:00")]
     public TimeSpan AlsoViewedWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long the query log (with its clicks) and recorded interactions are kept: older entries are deleted in batches
+    /// by a background service, so the analytics tables and the in-memory store do not grow without bound. Reports,
+    /// experiment results and "also viewed" only see what is kept. Default: 90 days. Range: 1 hour to 3,650 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan AnalyticsRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often old analytics are looked for. Default: 1 hour. Range: 1 second to 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AnalyticsRetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The default weight of content similarity (more like this) in blended recommendations. Default: 0.5. Range: 0 to 1.</summary>
     [Range(0.0, 1.0)]
     public double ContentWeight { get; set; } = 0.5;

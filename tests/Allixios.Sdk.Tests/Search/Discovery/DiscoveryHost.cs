@@ -3,6 +3,7 @@ using Allixios.Search.Analytics;
 using Allixios.Search.Discovery;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Allixios.Sdk.Tests.Search.Discovery;
@@ -47,6 +48,8 @@ internal sealed class DiscoveryHost : IAsyncDisposable
     public SearchFeedback Feedback => _provider.GetRequiredService<SearchFeedback>();
 
     public ISearchAnalyticsStore Analytics => _provider.GetRequiredService<ISearchAnalyticsStore>();
+
+    public SearchAnalyticsRetention Retention => _provider.GetServices<IHostedService>().OfType<SearchAnalyticsRetention>().Single();
 
     public static SearchDocument Doc(string id, string title, string body) => new(id, title, body);
 

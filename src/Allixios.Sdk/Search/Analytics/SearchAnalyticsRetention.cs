@@ -1,0 +1,70 @@
+using Allixios.Diagnostics;
+using Allixios.Search.Discovery;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Allixios.Search.Analytics;
+
+/// <summary>
+/// Deletes search analytics older than <see cref="SearchDiscoveryOptions.AnalyticsRetention"/> every
+/// <see cref="SearchDiscoveryOptions.AnalyticsRetentionInterval"/>, in batches so that no statement holds many locks.
+/// Several replicas may run it at once: each batch deletes what is old, whoever gets there first.
+/// </summary>
+public sealed partial class SearchAnalyticsRetention(
+    ISearchAnalyticsStore store,
+    IOptions<SearchDiscoveryOptions> options,
+    TimeProvider time,
+    ILogger<SearchAnalyticsRetention> logger) : BackgroundService
+{
+    /// <summary>How many queries and interactions one batch deletes at most.</summary>
+    public const int BatchSize = 1_000;
+
+    /// <summary>One pass: deletes everything older than the retention, batch by batch; returns how much it deleted.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.AnalyticsRetention;
+        int deleted = 0, batch;
+        do
+        {
+            batch = await store.DeleteOlderThanAsync(cutoff, BatchSize, cancellationToken);
+            deleted += batch;
+        }
+        while (batch >= BatchSize);
+
+        if (deleted > 0)
+        {
+            LogPruned(deleted, cutoff);
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PruneAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogError(e);
+            }
+
+            await Task.Delay(options.Value.AnalyticsRetentionInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, EventName = nameof(AllixiosLogEvents.SearchAnalyticsPruned), Level = LogLevel.Information, Message = "Deleted {Count} search queries and interactions from before {Cutoff}.")]
+    private partial void LogPruned(int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 4002, EventName = nameof(AllixiosLogEvents.SearchAnalyticsRetentionError), Level = LogLevel.Warning, Message = "Deleting old search analytics failed; it is tried again after the interval.")]
+    private partial void LogError(Exception exception);
+}
