@@ -122,7 +122,7 @@ public sealed class ExecutionAnalyzer(IOptions<ExecutionAnalysisOptions> options
             recommendations.Add(new(
                 RecommendationKind.DominantNode,
                 node.Node,
-                Text($"'{node.Node}' takes {node.ShareOfRunTime:P0} of the run time (p50 {node.P50Milliseconds:0} ms, p95 {node.P95Milliseconds:0} ms, max {node.MaxMilliseconds:0} ms over {node.Runs} runs; threshold {_options.DominantNodeShare:P0}). Speed it up first: cache or batch its calls, run it asynchronously (enqueue a job and continue on its webhook), or split its input."),
+                Text($"'{node.Node}' takes {node.ShareOfRunTime * 100:0}% of the run time (p50 {node.P50Milliseconds:0} ms, p95 {node.P95Milliseconds:0} ms, max {node.MaxMilliseconds:0} ms over {node.Runs} runs; threshold {_options.DominantNodeShare * 100:0}%). Speed it up first: cache or batch its calls, run it asynchronously (enqueue a job and continue on its webhook), or split its input."),
                 Evidence(("share", node.ShareOfRunTime), ("threshold", _options.DominantNodeShare), ("p50_ms", node.P50Milliseconds), ("p95_ms", node.P95Milliseconds), ("max_ms", node.MaxMilliseconds), ("runs", node.Runs))));
         }
 
@@ -160,7 +160,7 @@ public sealed class ExecutionAnalyzer(IOptions<ExecutionAnalysisOptions> options
             recommendations.Add(new(
                 RecommendationKind.FrequentFailures,
                 node.Node,
-                Text($"'{node.Node}' failed in {node.FailedExecutions} of {node.Executions} executions ({node.FailureRate:P0}; threshold {_options.FailureRateThreshold:P0}), most often with '{node.MostCommonError ?? "an error"}'. Handle it: fix its input or credentials, set On Error to continue through the error output and route failures, or retry on fail with a wait when the cause is transient."),
+                Text($"'{node.Node}' failed in {node.FailedExecutions} of {node.Executions} executions ({node.FailureRate * 100:0}%; threshold {_options.FailureRateThreshold * 100:0}%), most often with '{node.MostCommonError ?? "an error"}'. Handle it: fix its input or credentials, set On Error to continue through the error output and route failures, or retry on fail with a wait when the cause is transient."),
                 Evidence(("failure_rate", node.FailureRate), ("failed_executions", node.FailedExecutions), ("executions", node.Executions), ("threshold", _options.FailureRateThreshold))));
         }
 
