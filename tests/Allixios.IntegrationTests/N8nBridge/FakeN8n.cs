@@ -54,6 +54,11 @@ public sealed class FakeN8n : IDisposable
             return Answer(200, new JsonObject { ["data"] = new JsonArray([.. data]), ["nextCursor"] = null }.ToJsonString());
         }
 
+        if (parts is ["api", "v1", "workflows"] && request.Method == "GET")
+        {
+            return Answer(200, new JsonObject { ["data"] = new JsonArray([.. _workflows.Values.Select(w => w.DeepClone())]), ["nextCursor"] = null }.ToJsonString());
+        }
+
         if (parts is ["api", "v1", "workflows"] && request.Method == "POST")
         {
             if (Refuse(request.Body) is { } refusal)
