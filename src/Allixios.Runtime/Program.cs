@@ -42,8 +42,8 @@ if (builder.Configuration["Allixios:Redis:Configuration"] is { Length: > 0 } red
 
 allixios.AddCaching(o => builder.Configuration.GetSection(AllixiosCacheOptions.SectionName).Bind(o));
 
-// The job engine, on the same PostgreSQL when configured. Its worker runs only handlers compiled into the runtime (none
-// yet), so it only does maintenance; job types declared in configuration wait for an external worker.
+// The job engine, on the same PostgreSQL when configured. Its worker runs only handlers compiled into the runtime (the
+// built-in content.generate, added below); job types declared in configuration wait for an external worker.
 allixios.AddOrchestration();
 builder.Services.AddOptions<Allixios.Orchestration.OrchestrationOptions>().BindConfiguration(Allixios.Orchestration.OrchestrationOptions.SectionName);
 builder.Services.AddOptions<Allixios.Orchestration.CronOptions>().BindConfiguration(Allixios.Orchestration.CronOptions.SectionName);
@@ -67,6 +67,8 @@ allixios.AddAiResponseCache(o => builder.Configuration.GetSection(Allixios.AiRou
 // Quality scoring (the judge asks the router) and model recommendations from the quality and usage ledgers.
 allixios.AddQualityScoring(o => builder.Configuration.GetSection(Allixios.Quality.QualityScoringOptions.SectionName).Bind(o));
 allixios.AddAiFineTuning(o => builder.Configuration.GetSection(Allixios.AiRouting.FineTuning.AiFineTuningOptions.SectionName).Bind(o));
+// Job results, and the built-in content.generate handler (Allixios:Content:Generation) that the runtime's worker runs.
+BuiltInJobTypes.AddTo(allixios, builder.Configuration);
 
 // Search: in memory, or on the same PostgreSQL when configured.
 allixios.AddSearch(o => builder.Configuration.GetSection(Allixios.Search.SearchOptions.SectionName).Bind(o));

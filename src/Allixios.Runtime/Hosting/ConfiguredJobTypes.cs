@@ -35,6 +35,10 @@ internal static class ConfiguredJobTypes
         }
     }
 
+    /// <summary>Whether the configuration declares a type named <paramref name="jobType"/>.</summary>
+    public static bool Declares(IConfiguration configuration, string jobType) =>
+        configuration.GetSection(SectionName).GetChildren().Any(d => (d["Name"] is { Length: > 0 } name ? name : d.Key) == jobType);
+
     private static string ReadSchemaFile(string path, string file)
     {
         try

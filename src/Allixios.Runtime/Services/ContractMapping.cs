@@ -86,6 +86,15 @@ internal static class ContractMapping
         return contract;
     }
 
+    public static Wire.JobResult ToContract(this Orchestration.JobResult result, string jobType) => new()
+    {
+        JobId = result.JobId.ToString(),
+        TenantId = result.TenantId,
+        Type = jobType,
+        Result = Value.Parser.ParseJson(result.Result),
+        CreateTime = Timestamp.FromDateTimeOffset(result.CreatedAt),
+    };
+
     public static Wire.EnqueueJobResponse ToContract(this Orchestration.EnqueuedJob enqueued) =>
         new() { Job = enqueued.Job.ToContract(), Created = enqueued.Created };
 

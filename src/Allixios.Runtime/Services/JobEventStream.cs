@@ -19,7 +19,7 @@ internal static class JobEventStream
     // Default values written too, so an event carries the same fields as the transcoded answers.
     private static readonly JsonFormatter SseJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
-    public static async Task HandleAsync(HttpContext http, string jobId, JobClient jobs)
+    public static async Task HandleAsync(HttpContext http, string jobId, JobClient jobs, IJobResultStore results)
     {
         IAsyncEnumerator<Orchestration.Job> changes;
         try
@@ -51,7 +51,8 @@ internal static class JobEventStream
             {
                 do
                 {
-                    await http.Response.WriteAsync($"data: {SseJson.Format(changes.Current.ToContract())}\n\n", http.RequestAborted);
+                    var job = await JobsService.ToContractWithResultAsync(changes.Current, results, http.RequestAborted);
+                    await http.Response.WriteAsync($"data: {SseJson.Format(job)}\n\n", http.RequestAborted);
                     await http.Response.Body.FlushAsync(http.RequestAborted);
                 }
                 while (await changes.MoveNextAsync());

@@ -1,5 +1,6 @@
 using Allixios.Orchestration;
 using Allixios.Runtime.Contracts.V1;
+using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
 using Grpc.Core;
@@ -7,7 +8,7 @@ using Grpc.Core;
 namespace Allixios.Runtime.Services;
 
 /// <summary>The job engine over gRPC and HTTP/JSON: checks the caller's scope and tenant, then hands over to <see cref="JobClient"/>.</summary>
-internal sealed class JobsService(JobClient jobs) : Jobs.JobsBase
+internal sealed class JobsService(JobClient jobs, IJobResultStore results) : Jobs.JobsBase
 {
     /// <summary>
     /// How often a watched job is read again. A quarter second keeps a watcher close to live while costing one indexed
@@ -49,7 +50,33 @@ internal sealed class JobsService(JobClient jobs) : Jobs.JobsBase
     public override async Task<Contracts.V1.Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var caller = Reader(context);
-        return (await jobs.GetAsync(caller.TenantId, JobIds.Parse(request.JobId), context.CancellationToken)).ToContract();
+        var job = await jobs.GetAsync(caller.TenantId, JobIds.Parse(request.JobId), context.CancellationToken);
+        return await ToContractWithResultAsync(job, results, context.CancellationToken);
+    }
+
+    public override async Task<Contracts.V1.JobResult> GetJobResult(GetJobResultRequest request, ServerCallContext context)
+    {
+        var caller = Reader(context);
+        var id = JobIds.Parse(request.JobId);
+        var job = await jobs.GetAsync(caller.TenantId, id, context.CancellationToken);
+        var state = JobStates.ToName(job.State);
+        if (!JobStateMachine.IsFinished(job.State))
+        {
+            // 409 rather than 404: the result may well come; asking again after the job has finished is the fix.
+            throw ErrorMapping.WithReason(
+                new Status(StatusCode.Aborted, $"Job {id} is {state} and has not finished, so it has no result yet: watch it (GET /v1/jobs/{id}/watch) and read its result once it has succeeded."),
+                context.GetHttpContext(),
+                "job_not_finished");
+        }
+
+        var result = await results.GetAsync(caller.TenantId, id, context.CancellationToken)
+            ?? throw new AllixiosException(
+                AllixiosErrorKind.NotFound,
+                "job_result_not_found",
+                job.State == JobState.Succeeded
+                    ? $"Job {id} succeeded but left no result: its handler ('{job.Type}') stores none."
+                    : $"Job {id} is {state} and left no result: only a succeeded job has one{(job.LastError is { Length: > 0 } error ? $" (its last error: {error})" : string.Empty)}.");
+        return result.ToContract(job.Type);
     }
 
     public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
@@ -98,7 +125,7 @@ internal sealed class JobsService(JobClient jobs) : Jobs.JobsBase
         var caller = Reader(context);
         await foreach (var job in jobs.WatchAsync(caller.TenantId, JobIds.Parse(request.JobId), WatchPollInterval, context.CancellationToken))
         {
-            await responseStream.WriteAsync(job.ToContract(), context.CancellationToken);
+            await responseStream.WriteAsync(await ToContractWithResultAsync(job, results, context.CancellationToken), context.CancellationToken);
         }
     }
 
@@ -106,6 +133,18 @@ internal sealed class JobsService(JobClient jobs) : Jobs.JobsBase
     {
         var tenantId = TenantOf(context, request.TenantId, ApiScopes.JobsRead);
         return (await jobs.CountAsync(tenantId, context.CancellationToken)).ToContract(tenantId);
+    }
+
+    /// <summary>The job on the wire, with its result when it succeeded and left one: one extra read, for succeeded jobs only.</summary>
+    public static async ValueTask<Contracts.V1.Job> ToContractWithResultAsync(Orchestration.Job job, IJobResultStore results, CancellationToken cancellationToken)
+    {
+        var contract = job.ToContract();
+        if (job.State == JobState.Succeeded && await results.GetAsync(job.TenantId, job.Id, cancellationToken) is { } result)
+        {
+            contract.Result = Google.Protobuf.WellKnownTypes.Value.Parser.ParseJson(result.Result);
+        }
+
+        return contract;
     }
 
     /// <summary>The state a list filter names.</summary>
