@@ -8,7 +8,8 @@
 # 2. Builds the solution in Release and publishes the runtime exactly as the Dockerfile does (artifacts/publish);
 #    the integration tests start that published runtime as a real process.
 # 3. Runs every xunit project of Allixios.sln (trx results in artifacts/test-results).
-# 4. Packs the NuGet packages into nuget/packages and builds and runs the quick-start sample against them
+# 4. Builds, lints and tests the n8n node package (scripts/test-node-package.sh; each node test counts).
+# 5. Packs the NuGet packages into nuget/packages and builds and runs the quick-start sample against them
 #    (scripts/build-packages.sh), and checks that the publish output starts and is ready (scripts/verify-publish.sh).
 #
 # Ends with one line "N passed, N failed" summing every suite (each script step counts as one test), and exits
@@ -87,6 +88,21 @@ if [[ "$trx_count" -lt "$expected_projects" ]]; then
   failed=$((failed + expected_projects - trx_count))
 elif [[ "$test_exit" -ne 0 && "$failed" -eq 0 ]]; then
   say "FAILED: dotnet test exited $test_exit without a failed test"
+  failed=$((failed + 1))
+fi
+
+# The n8n node package: its build and lint count as one test each, and every node unit test as one.
+say "n8n node package: build, lint and node tests (scripts/test-node-package.sh)"
+node_output="$(scripts/test-node-package.sh)"
+printf '%s\n' "$node_output"
+node_summary="$(tail -n 1 <<<"$node_output")"
+node_passed="$(sed -n 's/^node-package: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$node_summary")"
+node_failed="$(sed -n 's/^node-package: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$node_summary")"
+if [[ -n "$node_passed" && -n "$node_failed" ]]; then
+  passed=$((passed + node_passed))
+  failed=$((failed + node_failed))
+else
+  say "FAILED: scripts/test-node-package.sh reported no counts"
   failed=$((failed + 1))
 fi
 

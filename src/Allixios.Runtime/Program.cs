@@ -104,6 +104,15 @@ builder.Services.AddGrpcSwagger();
 builder.Services.AddSwaggerGen(o =>
 {
     o.SwaggerDoc("v1", new OpenApiInfo { Title = "Allixios API", Version = "v1", Description = "The Allixios runtime's HTTP/JSON API, transcoded from its gRPC contract." });
+    // The .proto comments (compiled into the runtime's XML docs) describe each route and field in the document, which
+    // the n8n node descriptions are generated from (src/Allixios.N8nBridge.ContractGenerator).
+    var protoComments = Path.Combine(AppContext.BaseDirectory, "Allixios.Runtime.xml");
+    if (File.Exists(protoComments))
+    {
+        o.IncludeXmlComments(protoComments);
+        o.IncludeGrpcXmlComments(protoComments, includeControllerXmlComments: true);
+    }
+
     var apiKey = new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.Http,

@@ -19,8 +19,8 @@ const enqueueAndWait = {
 	show: { resource: ['job'], operation: ['enqueue'], waitForCompletion: [true] },
 };
 
-// Parameters the node adds to the generated ones: the job type picker and the wait after an enqueue.
-const nodeProperties: INodeProperties[] = [
+// Parameters the node adds to the generated ones: the job type picker (before the job's fields)...
+const jobTypeProperties: INodeProperties[] = [
 	{
 		displayName: 'Job Type',
 		name: 'jobType',
@@ -50,6 +50,10 @@ const nodeProperties: INodeProperties[] = [
 		description: 'A job type declared in the runtime (Allixios:Orchestration:JobTypes)',
 		displayOptions: { show: { resource: ['job'], operation: ['enqueue'], jobType: [CUSTOM_JOB_TYPE] } },
 	},
+];
+
+// ...and the wait for a job to finish (after them).
+const waitProperties: INodeProperties[] = [
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -119,7 +123,13 @@ export class Allixios implements INodeType {
 				required: true,
 			},
 		],
-		properties: [resourceProperty, ...operationProperties, ...nodeProperties, ...fieldProperties],
+		properties: [
+			resourceProperty,
+			...operationProperties,
+			...jobTypeProperties,
+			...fieldProperties,
+			...waitProperties,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

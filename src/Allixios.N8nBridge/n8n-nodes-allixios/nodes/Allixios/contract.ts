@@ -5,13 +5,14 @@ export type FieldKind = 'string' | 'number' | 'boolean' | 'options' | 'json' | '
 
 /** One field of an operation's request: a path segment, a query parameter or a property of the JSON body. */
 export interface AllixiosField {
-	/** The n8n parameter name (inside "additionalFields" when the field is optional). */
+	/** The n8n parameter name (inside "additionalFields" unless topLevel). */
 	parameter: string;
 	/** The name on the wire: the path placeholder, query parameter or JSON property. */
 	key: string;
 	location: 'path' | 'query' | 'body';
 	kind: FieldKind;
-	required: boolean;
+	/** A parameter of the node itself (required by the contract, or shown first), not an additional field. */
+	topLevel: boolean;
 }
 
 /** One operation of the node, as the runtime's contract defines it. */

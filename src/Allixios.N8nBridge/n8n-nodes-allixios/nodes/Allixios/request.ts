@@ -13,17 +13,17 @@ export function buildRequest(
 	operation: AllixiosOperation,
 	itemIndex: number,
 ): AllixiosRequest {
-	const additional = operation.fields.some((field) => !field.required)
+	const additional = operation.fields.some((field) => !field.topLevel)
 		? (context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject)
 		: {};
 	let path = operation.path;
 	const query: IDataObject = {};
 	const body: IDataObject = {};
 	for (const field of operation.fields) {
-		const raw = field.required
+		const raw = field.topLevel
 			? context.getNodeParameter(field.parameter, itemIndex)
 			: additional[field.parameter];
-		if (raw === undefined || raw === null || (raw === '' && !field.required)) {
+		if (raw === undefined || raw === null || (raw === '' && field.location !== 'path')) {
 			continue;
 		}
 		const value = toWireValue(context, field, raw, itemIndex);
@@ -96,7 +96,7 @@ function toWireValue(
 		case 'stringList': {
 			const list = Array.isArray(raw) ? raw : String(raw).split(',');
 			const values = list.map((entry) => String(entry).trim()).filter((entry) => entry !== '');
-			return values.length > 0 || field.required ? values : undefined;
+			return values.length > 0 ? values : undefined;
 		}
 		case 'dateTime': {
 			const time = new Date(String(raw));
