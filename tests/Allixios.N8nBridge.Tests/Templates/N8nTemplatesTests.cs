@@ -15,6 +15,7 @@ public sealed partial class N8nTemplatesTests
     {
         ["allixios.credentialId"] = "cred-42",
         ["chat.webhookUrl"] = "https://chat.example.com/hooks/abc",
+        ["allixios.baseUrl"] = "http://allixios.example.com:8080",
     };
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed partial class N8nTemplatesTests
     [InlineData("generate-article")]
     [InlineData("nightly-reindex")]
     [InlineData("budget-alert")]
-    public void Every_placeholder_of_a_template_is_filled_in_and_every_Allixios_node_gets_the_credential(string id)
+    public void Every_placeholder_of_a_template_is_filled_in_and_every_node_that_calls_Allixios_gets_the_credential(string id)
     {
         var template = N8nTemplates.Get(id);
         var values = Required.Where(r => template.Parameters.Any(p => p.Name == r.Key)).ToDictionary();
@@ -47,7 +48,8 @@ public sealed partial class N8nTemplatesTests
         var json = JsonSerializer.Serialize(definition);
         Assert.DoesNotMatch(Placeholder(), json);
         Assert.Equal(template.Name, definition.Name);
-        var allixiosNodes = definition.Nodes.EnumerateArray().Where(n => n.GetProperty("type").GetString()!.StartsWith("n8n-nodes-allixios.", StringComparison.Ordinal)).ToList();
+        var allixiosNodes = definition.Nodes.EnumerateArray().Where(n => n.GetProperty("type").GetString()!.StartsWith("n8n-nodes-allixios.", StringComparison.Ordinal)
+            || (n.GetProperty("parameters").TryGetProperty("nodeCredentialType", out var type) && type.GetString() == "allixiosApi")).ToList();
         Assert.NotEmpty(allixiosNodes);
         Assert.All(allixiosNodes, n =>
         {
@@ -62,8 +64,10 @@ public sealed partial class N8nTemplatesTests
     [Fact]
     public void Given_values_replace_defaults_and_go_into_the_workflow_as_text_even_with_quotes()
     {
-        var definition = N8nTemplates.Get("budget-alert").Render(new Dictionary<string, string>(Required)
+        var definition = N8nTemplates.Get("budget-alert").Render(new Dictionary<string, string>
         {
+            ["allixios.credentialId"] = "cred-42",
+            ["chat.webhookUrl"] = "https://chat.example.com/hooks/abc",
             ["allixios.credentialName"] = "Allixios \"prod\" {key}",
             ["alert.thresholdPercent"] = "95.5",
             ["schedule.cron"] = "*/15 * * * *",
@@ -146,13 +150,14 @@ public sealed partial class N8nTemplatesTests
         });
         var client = services.BuildServiceProvider().GetRequiredService<IN8nClient>();
 
-        var workflow = await client.ImportAsync("nightly-reindex", new Dictionary<string, string> { ["allixios.credentialId"] = "cred-7" });
+        var workflow = await client.ImportAsync("nightly-reindex", new Dictionary<string, string> { ["allixios.credentialId"] = "cred-7", ["allixios.baseUrl"] = "http://allixios:8080" });
 
         Assert.Equal("wf-new", workflow.Id);
         Assert.Equal("Allixios: nightly search reindex", workflow.Name);
         var sent = JsonDocument.Parse(Assert.Single(n8n.LogEntries).RequestMessage.Body!).RootElement;
         Assert.False(sent.TryGetProperty("meta", out _));
         Assert.Contains("\"id\":\"cred-7\"", sent.GetProperty("nodes").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("http://allixios:8080/v1/search:reindex", sent.GetProperty("nodes").GetRawText(), StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => client.ImportAsync("nightly-reindex"));
         Assert.Single(n8n.LogEntries);
     }
