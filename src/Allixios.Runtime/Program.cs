@@ -84,6 +84,9 @@ builder.Services.AddOptions<Allixios.Orchestration.JobAdmissionOptions>().BindCo
 // Webhooks: subscriptions, the outbox (on the same PostgreSQL when configured) and the dispatcher (Allixios:Webhooks).
 allixios.AddWebhooks(o => builder.Configuration.GetSection(Allixios.Webhooks.WebhookOptions.SectionName).Bind(o));
 
+// n8n: the bridge to the n8n of N8n:BaseAddress and N8n:ApiKey, versions on the same PostgreSQL when configured.
+N8nBridgeConfiguration.AddTo(builder.Services, builder.Configuration);
+
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -172,6 +175,7 @@ app.MapGrpcService<BudgetsService>();
 app.MapGrpcService<UsageService>();
 app.MapGrpcService<QualityService>();
 app.MapGrpcService<WebhooksService>();
+app.MapGrpcService<N8nWorkflowsService>();
 app.MapGet(JobEventStream.Route, JobEventStream.HandleAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.PageRoute, JobsDashboard.ServePageAsync).ExcludeFromDescription();
 app.MapGet(JobsDashboard.DataRoute, JobsDashboard.ServeDataAsync).ExcludeFromDescription();

@@ -11,6 +11,7 @@ internal static class ErrorMapping
 {
     public const string ReasonTrailer = "allixios-error-reason";
     private const string ReasonItem = "allixios.error.reason";
+    private const string HttpStatusItem = "allixios.error.http_status";
 
     public static RpcException ToRpcException(AllixiosException error, HttpContext http)
     {
@@ -34,6 +35,14 @@ internal static class ErrorMapping
     }
 
     public static void SetReason(HttpContext http, string reason) => http.Items[ReasonItem] = reason;
+
+    /// <summary>
+    /// Answers the HTTP/JSON form of this error with <paramref name="status"/> instead of the status transcoding derives
+    /// from the gRPC code (e.g. 412 for a FailedPrecondition that is the server's configuration, not the request's state).
+    /// </summary>
+    public static void SetHttpStatus(HttpContext http, int status) => http.Items[HttpStatusItem] = status;
+
+    public static int? HttpStatusOf(HttpContext http) => http.Items.TryGetValue(HttpStatusItem, out var status) ? status as int? : null;
 
     public static string? ReasonOf(HttpContext http) => http.Items.TryGetValue(ReasonItem, out var reason) ? reason as string : null;
 }

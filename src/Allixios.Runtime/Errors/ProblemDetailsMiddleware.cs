@@ -64,6 +64,11 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
             return;
         }
 
+        if (ErrorMapping.HttpStatusOf(context) is { } status)
+        {
+            context.Response.StatusCode = status;
+        }
+
         if (capture.Captured is { } body)
         {
             detail ??= DetailFromRpcStatus(body.ToArray());

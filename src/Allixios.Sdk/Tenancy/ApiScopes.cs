@@ -62,6 +62,12 @@ public static partial class ApiScopes
     /// <summary>Create, change and delete the tenant's webhook subscriptions, send test events and redeliver messages.</summary>
     public const string WebhooksWrite = "webhooks:write";
 
+    /// <summary>Read the workflows of the runtime's n8n, their recorded versions and execution analyses.</summary>
+    public const string N8nRead = "n8n:read";
+
+    /// <summary>Create, change, activate, deactivate, sync and roll back the workflows of the runtime's n8n.</summary>
+    public const string N8nWrite = "n8n:write";
+
     /// <summary>Whether <paramref name="scope"/> is well formed.</summary>
     public static bool IsValid(string? scope) => scope is not null && ScopePattern().IsMatch(scope);
 
