@@ -50,7 +50,8 @@ export class AllixiosApi implements ICredentialType {
 	// GET /v1/whoami answers 200 with the key's tenant and scopes for any valid key, whatever its scopes.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// A trailing slash on the base URL is fine: the request joins it with the path without doubling it.
+			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v1/whoami',
 			method: 'GET',
 		},
