@@ -165,6 +165,7 @@ app.MapGrpcService<IdentityService>();
 app.MapGrpcService<CacheService>();
 app.MapGrpcService<JobsService>();
 app.MapGrpcService<AiService>();
+AiCompletionEndpoint.Map(app);
 app.MapGrpcService<AiCacheService>();
 app.MapGrpcService<FineTuningService>();
 app.MapGrpcService<SearchService>();

@@ -20,6 +20,12 @@ internal static class RpcStatusResponse
             StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
             StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
             StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            // The rest as transcoding maps them, so a hand-written endpoint answers as its transcoded twin would.
+            StatusCode.AlreadyExists or StatusCode.Aborted => StatusCodes.Status409Conflict,
+            StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
+            StatusCode.Cancelled => 499,
+            StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+            StatusCode.Unimplemented => StatusCodes.Status501NotImplemented,
             _ => StatusCodes.Status500InternalServerError,
         };
         await http.Response.WriteAsJsonAsync(new { code = (int)status.StatusCode, message = status.Detail }, http.RequestAborted);

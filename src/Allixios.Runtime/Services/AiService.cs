@@ -19,14 +19,16 @@ internal sealed class AiService(AiRouter router, AiCachingChatClient chat) : Con
         var caller = Authorize(context, ApiScopes.AiWrite);
         var (messages, options) = ToChat(request, caller);
         var response = await Upstream(context, () => chat.GetResponseAsync(messages, options, context.CancellationToken));
-        return new CompleteResponse
-        {
-            Text = response.Text,
-            FinishReason = response.FinishReason?.Value ?? "",
-            Usage = ToUsage(response.GetUsageReport()),
-            CacheHit = ToCacheHit(response.AdditionalProperties),
-        };
+        return ToCompleteResponse(response);
     }
+
+    internal static CompleteResponse ToCompleteResponse(ChatResponse response) => new()
+    {
+        Text = response.Text,
+        FinishReason = response.FinishReason?.Value ?? "",
+        Usage = ToUsage(response.GetUsageReport()),
+        CacheHit = ToCacheHit(response.AdditionalProperties),
+    };
 
     public override async Task StreamComplete(CompleteRequest request, IServerStreamWriter<CompleteChunk> responseStream, ServerCallContext context)
     {

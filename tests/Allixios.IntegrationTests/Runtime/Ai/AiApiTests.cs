@@ -123,6 +123,31 @@ public sealed class AiApiTests(AiRuntimeFixture fixture) : IClassFixture<AiRunti
         Assert.Equal(reason, (await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).Reason);
     }
 
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"Hi"}""", "malformed_json")]
+    [InlineData("""{"messages":"Hi"}""", "invalid_field_type")]
+    [InlineData("""{"messages":[{"role":"user","content":"Hi"}],"maxOutputTokens":"many"}""", "invalid_field_type")]
+    [InlineData("""[1,2]""", "malformed_json")]
+    public async Task A_completion_body_that_is_not_a_request_is_a_400_problem_saying_where_it_goes_wrong(string json, string reason)
+    {
+        var key = await NewTenantKeyAsync("ai:write");
+
+        using var response = await Runtime.SendAsync(HttpMethod.Post, "/v1/ai:complete", json, key);
+
+        Assert.Equal(reason, (await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).Reason);
+    }
+
+    [Fact]
+    public async Task A_completion_without_a_key_or_with_an_unknown_one_is_a_401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ai:complete") { Content = new StringContent("""{"messages":[{"role":"user","content":"Hi"}]}""", System.Text.Encoding.UTF8, "application/json") };
+        using var missing = await Runtime.Http.SendAsync(request);
+        using var unknown = await Runtime.SendAsync(HttpMethod.Post, "/v1/ai:complete", """{"messages":[{"role":"user","content":"Hi"}]}""", "alx_not-a-key");
+
+        Assert.Equal("missing_api_key", (await Problem.ReadAsync(missing, HttpStatusCode.Unauthorized)).Reason);
+        Assert.Equal("invalid_api_key", (await Problem.ReadAsync(unknown, HttpStatusCode.Unauthorized)).Reason);
+    }
+
     [Fact]
     public async Task When_every_provider_fails_the_answer_is_a_503_naming_each_failure()
     {

@@ -1,0 +1,126 @@
+using System.Buffers;
+using Allixios.AiRouting;
+using Allixios.AiRouting.Caching;
+using Allixios.Runtime.Contracts.V1;
+using Allixios.Runtime.Errors;
+using Allixios.Runtime.Security;
+using Allixios.Tenancy;
+using Google.Protobuf;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+
+namespace Allixios.Runtime.Services;
+
+/// <summary>
+/// <c>POST /v1/ai:complete</c>, the hot path of the AI API, served directly rather than through gRPC JSON transcoding:
+/// the same contract (the CompleteRequest and CompleteResponse JSON), the same service code (<see cref="AiService"/>'s
+/// mapping, the response cache and the router, so budgets, failover and the ledger are the same) and the same errors
+/// (a google.rpc.Status answer that <see cref="ProblemDetailsMiddleware"/> turns into problem+json). Transcoding's
+/// per-request machinery (a server call context, the interceptor chain, its reflection-driven JSON converters) was most
+/// of the runtime's added latency. The body is read by <see cref="CompleteRequestJson"/>; one it cannot read is handed,
+/// rewound, to the transcoded endpoint this one stands in front of, so unusual and malformed requests get exactly the
+/// answers they always got. gRPC callers still use
+/// <c>allixios.v1.Ai/Complete</c>; the OpenAPI document still describes the transcoded route.
+/// </summary>
+internal static class AiCompletionEndpoint
+{
+    public const string Route = "/v1/ai:complete";
+
+    private const string GrpcMethod = "/allixios.v1.Ai/Complete";
+
+    // Bodies up to this are read into one pooled buffer of their announced length.
+    private const int MaxPooledBody = 1 << 20;
+
+    // As transcoding writes its answers: fields without presence written even when default, int64 as strings.
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    private static RequestDelegate? _transcoded;
+
+    /// <summary>Maps the endpoint ahead of (lower order than) the transcoded route of the same path.</summary>
+    public static void Map(WebApplication app) => app.MapPost(Route, HandleAsync).WithOrder(-1).ExcludeFromDescription();
+
+    private static async Task HandleAsync(HttpContext http, AiCachingChatClient chat)
+    {
+        var request = await TryReadAsync(http);
+        if (request is null)
+        {
+            await Transcoded(http)(http);
+            return;
+        }
+
+        try
+        {
+            await ApiKeyInterceptor.EnsureAuthenticatedAsync(http);
+            var caller = Caller.From(http);
+            caller.Require(ApiScopes.AiWrite);
+            var (messages, options) = AiService.ToChat(request, caller);
+            var response = await chat.GetResponseAsync(messages, options, http.RequestAborted);
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(Json.Format(AiService.ToCompleteResponse(response)), http.RequestAborted);
+        }
+        catch (AllixiosException e)
+        {
+            await RpcStatusResponse.WriteAsync(http, ErrorMapping.ToRpcException(e, http).Status);
+        }
+        catch (AiProviderException e)
+        {
+            await RpcStatusResponse.WriteAsync(http, AiService.ToRpcException(e, http).Status);
+        }
+        catch (RpcException e)
+        {
+            await RpcStatusResponse.WriteAsync(http, e.Status);
+        }
+    }
+
+    /// <summary>The request, or <see langword="null"/> (with the body rewound) when this endpoint cannot read it.</summary>
+    private static async ValueTask<CompleteRequest?> TryReadAsync(HttpContext http)
+    {
+        // ProblemDetailsMiddleware buffers JSON bodies, so one read here can be rewound for transcoding; others go there unread.
+        if (!http.Request.HasJsonContentType() || !http.Request.Body.CanSeek)
+        {
+            return null;
+        }
+
+        var body = http.Request.Body;
+        var buffer = ArrayPool<byte>.Shared.Rent(http.Request.ContentLength is { } length and > 0 and < MaxPooledBody ? (int)length : 4096);
+        try
+        {
+            var filled = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(filled), http.RequestAborted)) > 0)
+            {
+                filled += read;
+                if (filled == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+
+            if (CompleteRequestJson.TryParse(buffer.AsSpan(0, filled), out var request))
+            {
+                return request;
+            }
+
+            body.Position = 0;
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static RequestDelegate Transcoded(HttpContext http)
+    {
+        return _transcoded ??= Find(http.RequestServices.GetRequiredService<EndpointDataSource>());
+
+        static RequestDelegate Find(EndpointDataSource endpoints) => endpoints.Endpoints
+            .OfType<RouteEndpoint>()
+            .FirstOrDefault(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName == GrpcMethod && e.RoutePattern.RawText?.TrimStart('/') == Route.TrimStart('/'))
+            ?.RequestDelegate
+            ?? throw new InvalidOperationException($"The transcoded endpoint of {GrpcMethod} at {Route} is not mapped.");
+    }
+}
