@@ -145,7 +145,8 @@ build_node_package() {
     [[ -n "$hash" ]] && mkdir -p "$(dirname "$stamp")" && echo "$hash" >"$stamp"
   fi
   say "building the node package n8n-nodes-allixios (log: $log_dir/n8n-node-build.log)"
-  if ! (cd "$node_package_dir" && npm run build) >>"$log_dir/n8n-node-build.log" 2>&1 9>&-; then
+  # CI=true: the build tool then writes plain lines instead of redrawing a spinner into the log.
+  if ! (cd "$node_package_dir" && CI=true npm run build) >>"$log_dir/n8n-node-build.log" 2>&1 9>&-; then
     tail_log "$log_dir/n8n-node-build.log"
     die "building $node_package_dir failed"
   fi
