@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Real PostgreSQL 15 (+ pgvector) and Redis 7 for the integration tests, on loopback only, and
-# Debian's chromium for the dashboard's headless-browser test.
+# Real PostgreSQL 15 (+ pgvector) and Redis 7 for the integration tests, on loopback only, Debian's chromium for the
+# dashboard's headless-browser test, and n8n with the repository's node package for the n8n end-to-end tests
+# (scripts/n8n.sh; set ALLIXIOS_SKIP_N8N=1 to leave it out).
 #
 #   scripts/test-services.sh start    install what is missing, start (or reuse) both, write the env file
 #   scripts/test-services.sh stop     stop both; fine if they are not running
@@ -14,11 +15,13 @@
 #   ALLIXIOS_SERVICES_DIR  private data folder (default: <repo>/.services)
 #   ALLIXIOS_PG_PORT       PostgreSQL port (default 55432)
 #   ALLIXIOS_REDIS_PORT    Redis port (default 56379)
+#   ALLIXIOS_SKIP_N8N      1: neither install nor start n8n (the n8n end-to-end tests then skip)
 #
 # After `start`, `source <services dir>/env` exports ALLIXIOS_TEST_POSTGRES (an Npgsql
 # connection string) and ALLIXIOS_TEST_REDIS (host:port), plus ALLIXIOS_TEST_POSTGRES_DATA, ALLIXIOS_TEST_PG_CTL and
 # ALLIXIOS_TEST_POSTGRES_LOG (the cluster's data folder, its pg_ctl, run as the postgres user, and its server log) for
-# the test that restarts the server under load.
+# the test that restarts the server under load. With n8n it also exports ALLIXIOS_TEST_N8N_URL,
+# ALLIXIOS_TEST_N8N_API_KEY and ALLIXIOS_TEST_N8N_CLI (see scripts/n8n.sh).
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,6 +79,7 @@ has_candidate() {
 
 apt_updated=false
 fetch_pid=""   # background pgvector source download, killed if we die before waiting on it
+n8n_install_pid=""   # background n8n install (scripts/n8n.sh install), likewise
 apt_update() {
   say "apt-get update (log: $log_dir/apt.log)"
   if ! apt-get update >>"$log_dir/apt.log" 2>&1; then
@@ -423,10 +427,17 @@ EOF
 # Commands
 # ---------------------------------------------------------------------------------------------
 
+with_n8n() { [[ "${ALLIXIOS_SKIP_N8N:-}" != 1 ]]; }
+
 cmd_start() {
   local t0=$SECONDS
   # A stale env file would point callers at servers that are not there.
   rm -f "$env_file"
+  # n8n's install (minutes the first time, a check afterwards) runs while apt and the servers do.
+  if with_n8n; then
+    "$repo_dir/scripts/n8n.sh" install 9>&- &
+    n8n_install_pid=$!
+  fi
   install_missing
   pg_start
   redis_start
@@ -434,11 +445,19 @@ cmd_start() {
   wait_until "redis" 15 "$redis_log" redis_ping
   check_vector
   write_env
+  if with_n8n; then
+    local n8n_rc=0
+    wait "$n8n_install_pid" || n8n_rc=$?
+    n8n_install_pid=""
+    ((n8n_rc == 0)) || die "n8n could not be installed (see above)"
+    "$repo_dir/scripts/n8n.sh" start 9>&- || die "n8n did not start (see above)"
+  fi
   say "ready in $((SECONDS - t0))s"
 }
 
 cmd_stop() {
   rm -f "$env_file"
+  "$repo_dir/scripts/n8n.sh" stop
   pg_stop
   redis_stop
 }
@@ -455,6 +474,7 @@ cmd_status() {
   else
     say "redis: stopped"; ok=3
   fi
+  if with_n8n && ! "$repo_dir/scripts/n8n.sh" status; then ok=3; fi
   [[ -f "$env_file" ]] && say "env file: $env_file"
   return "$ok"
 }
@@ -481,7 +501,7 @@ main() {
     exec 9>"$services_dir/lock"
     flock -w 600 9 || die "another test-services.sh has held $services_dir/lock for 10 minutes"
   fi
-  trap '[[ -n "$fetch_pid" ]] && kill "$fetch_pid" 2>/dev/null; true' EXIT
+  trap '[[ -n "$fetch_pid" ]] && kill "$fetch_pid" 2>/dev/null; [[ -n "$n8n_install_pid" ]] && kill "$n8n_install_pid" 2>/dev/null; true' EXIT
 
   "cmd_$cmd"
 }
