@@ -43,11 +43,16 @@ public sealed class HybridSearch(
         SearchRules.CheckQuery(query, searchOptions.Value);
         var options = hybridOptions.Value;
         var depth = Math.Max(options.Candidates, query.Offset + query.Top);
-        var vector = (await embeddings.GenerateAsync([query.Text], cancellationToken: cancellationToken))[0].Vector;
-        var semantic = await FilteredAsync(tenantId, await vectors.SearchAsync(tenantId, vector, depth, cancellationToken), query.Filters, cancellationToken);
-        IReadOnlyList<RankedItem> ranked = semantic;
+        // The two rankers wait on different things (the embedder and the vector index; the lexical index), so they run
+        // side by side: a hybrid query takes about as long as the slower of them, not their sum.
+        var semanticTask = SemanticAsync(tenantId, query, vectors, embeddings, depth, cancellationToken);
+        IReadOnlyList<RankedItem> ranked;
         SearchResults? lexical = null;
-        if (mode == SearchMode.Hybrid)
+        if (mode != SearchMode.Hybrid)
+        {
+            ranked = await semanticTask;
+        }
+        else
         {
             var feedback = query.Feedback ?? (options.FeedbackDocuments == 0 ? null : new QueryFeedback
             {
@@ -55,7 +60,9 @@ public sealed class HybridSearch(
                 ExpansionTerms = options.FeedbackTerms,
                 OriginalQueryWeight = options.FeedbackOriginalWeight,
             });
-            lexical = await index.SearchAsync(tenantId, query with { Top = Math.Min(depth, searchOptions.Value.MaxTop), Offset = 0, Highlight = false, Feedback = feedback }, cancellationToken);
+            var lexicalTask = index.SearchAsync(tenantId, query with { Top = Math.Min(depth, searchOptions.Value.MaxTop), Offset = 0, Highlight = false, Feedback = feedback }, cancellationToken).AsTask();
+            await Task.WhenAll(semanticTask, lexicalTask);
+            (var semantic, lexical) = (await semanticTask, await lexicalTask);
             var lists = new IReadOnlyList<RankedItem>[] { lexical.Hits.Select(h => new RankedItem(h.Id, h.Score)).ToList(), semantic };
             double[] weights = [options.LexicalWeight, 1 - options.LexicalWeight];
             ranked = options.Fusion == FusionMethod.WeightedScores
@@ -87,6 +94,13 @@ public sealed class HybridSearch(
             ranked.Count,
             lexical?.Facets ?? new Dictionary<string, IReadOnlyList<FacetCount>>(),
             lexical?.Expansions ?? new Dictionary<string, IReadOnlyList<string>>());
+    }
+
+    private async Task<List<RankedItem>> SemanticAsync(
+        string tenantId, SearchQuery query, IVectorSearch vectors, IEmbeddingGenerator<string, Embedding<float>> embeddings, int depth, CancellationToken cancellationToken)
+    {
+        var vector = (await embeddings.GenerateAsync([query.Text], cancellationToken: cancellationToken))[0].Vector;
+        return await FilteredAsync(tenantId, await vectors.SearchAsync(tenantId, vector, depth, cancellationToken), query.Filters, cancellationToken);
     }
 
     private string Highlight(SearchQuery query, SearchDocument document)
