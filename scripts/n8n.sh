@@ -132,11 +132,12 @@ cmd_install() {
 # The node package, built as its own README says (npm ci + build).
 build_node_package() {
   [[ -f "$node_package_dir/package.json" ]] || die "the node package is missing: $node_package_dir/package.json"
-  local lock="$node_package_dir/package-lock.json" stamp="$node_package_dir/node_modules/.allixios-lock-sha256" hash=""
+  # The same stamp as scripts/test-node-package.sh, so that the two never install the same dependencies twice.
+  local lock="$node_package_dir/package-lock.json" stamp="$node_package_dir/node_modules/.package-lock.sha256" hash=""
   [[ -f "$lock" ]] && hash="$(sha256sum "$lock" | cut -d' ' -f1)"
   if [[ -z "$hash" || ! -f "$stamp" || "$(cat "$stamp")" != "$hash" ]]; then
     say "installing the node package's dependencies (log: $log_dir/n8n-node-build.log)"
-    local install=(npm ci --no-audit --no-fund --loglevel=warn)
+    local install=(npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn)
     [[ -f "$lock" ]] || install=(npm install --no-audit --no-fund --loglevel=warn)
     if ! (cd "$node_package_dir" && "${install[@]}") >"$log_dir/n8n-node-build.log" 2>&1 9>&-; then
       tail_log "$log_dir/n8n-node-build.log"
