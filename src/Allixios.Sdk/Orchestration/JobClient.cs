@@ -20,6 +20,8 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
     private const int MaxBatchSize = 500;
     private const int MaxPageSize = 500;
 
+    private readonly SequentialJobIds _ids = new();
+
     /// <summary>Enqueues a job for <paramref name="tenantId"/>, or returns the job its idempotency key names.</summary>
     /// <exception cref="AllixiosException">InvalidArgument: an unknown job type, a payload the type's schema rejects, or an option out of range.</exception>
     public async ValueTask<EnqueuedJob> EnqueueAsync(string tenantId, NewJob request, CancellationToken cancellationToken = default)
@@ -279,7 +281,7 @@ public sealed class JobClient(IJobQueue queue, JobTypeRegistry types, IOptions<O
         }
 
         return new Job(
-            Guid.CreateVersion7(now),
+            _ids.Next(now),
             tenantId,
             request.Type!,
             request.Payload,
