@@ -1,5 +1,7 @@
 using Allixios.N8nBridge;
 using Allixios.N8nBridge.Analysis;
+using Allixios.N8nBridge.Versioning;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Allixios.Runtime.Hosting;
 
@@ -21,6 +23,12 @@ internal static class N8nBridgeConfiguration
         }
 
         services.AddN8nWorkflowManagement(o => section.GetSection("Analysis").Bind(o));
+        if (!services.Any(d => d.ServiceType == typeof(IN8nClient)))
+        {
+            // Version control needs the client. Left registered, it would fail the container's validation at start
+            // (on in the Development environment, which `dotnet run` uses), instead of the routes answering 412.
+            services.RemoveAll<WorkflowVersionControl>();
+        }
     }
 
     /// <summary>What is missing, for the 412 of an unconfigured runtime.</summary>

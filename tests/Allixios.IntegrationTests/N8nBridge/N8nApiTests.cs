@@ -260,3 +260,22 @@ public sealed class N8nNotConfiguredTests(EmbeddedRuntimeFixture fixture) : ICla
         Assert.Equal("n8n_not_configured", (await Problem.ReadAsync(sync, HttpStatusCode.PreconditionFailed)).Reason);
     }
 }
+
+/// <summary>
+/// The README's first command (`dotnet run --project src/Allixios.Runtime`) runs the runtime in the Development
+/// environment, where the container validates every registration at start.
+/// </summary>
+public sealed class DevelopmentEnvironmentTests
+{
+    [Fact]
+    public async Task The_runtime_starts_in_development_without_n8n_settings_and_answers_412_for_n8n()
+    {
+        await using var runtime = await RuntimeProcess.StartAsync(new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+
+        using var ready = await runtime.Http.GetAsync("/health/ready");
+        using var list = await runtime.SendAsync(HttpMethod.Get, "/v1/n8n/workflows");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("n8n_not_configured", (await Problem.ReadAsync(list, HttpStatusCode.PreconditionFailed)).Reason);
+    }
+}
