@@ -125,6 +125,7 @@ builder.Services.AddSwaggerGen(o =>
     };
     o.AddSecurityDefinition("ApiKey", apiKey);
     o.AddSecurityRequirement(new OpenApiSecurityRequirement { [apiKey] = [] });
+    o.DocumentFilter<ProblemResponsesDocumentFilter>();
 });
 
 builder.Services.AddOpenTelemetry()

@@ -200,6 +200,29 @@ public sealed class EmbeddedRuntimeTests(EmbeddedRuntimeFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_every_error_as_the_problem_json_actually_served()
+    {
+        var openApi = await Runtime.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        using var error = await SendAsync(HttpMethod.Get, "/v1/tenants/no-such-tenant");
+        var served = (await error.Content.ReadFromJsonAsync<JsonElement>()).EnumerateObject().Select(p => p.Name).ToList();
+
+        var problem = openApi.GetProperty("components").GetProperty("schemas").GetProperty("Problem");
+        var documented = problem.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        var operations = openApi.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()).ToList();
+        Assert.NotEmpty(operations);
+        foreach (var operation in operations)
+        {
+            var content = operation.Value.GetProperty("responses").GetProperty("default").GetProperty("content");
+            Assert.Equal("#/components/schemas/Problem", content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+            Assert.False(content.TryGetProperty("application/json", out _), operation.Name);
+        }
+
+        Assert.Equal("application/problem+json", error.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(documented.Order(StringComparer.Ordinal), served.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("#/components/schemas/Status", openApi.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_oversized_body_with_an_announced_length_is_413_before_it_is_read()
     {
         var huge = $$"""{"tenantId":"big-one","displayName":"{{new string('x', 70_000)}}"}""";
