@@ -107,7 +107,6 @@ public sealed class N8nTemplateTests(N8nFixture fixture)
         {
             ["allixios.credentialId"] = credential.Id,
             ["allixios.credentialName"] = credential.Name,
-            ["allixios.baseUrl"] = fixture.RuntimeUrl,
         });
         fixture.DeleteAtEnd(workflow.Id);
 

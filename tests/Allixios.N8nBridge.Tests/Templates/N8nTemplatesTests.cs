@@ -15,7 +15,6 @@ public sealed partial class N8nTemplatesTests
     {
         ["allixios.credentialId"] = "cred-42",
         ["chat.webhookUrl"] = "https://chat.example.com/hooks/abc",
-        ["allixios.baseUrl"] = "http://allixios.example.com:8080",
     };
 
     [Fact]
@@ -150,14 +149,15 @@ public sealed partial class N8nTemplatesTests
         });
         var client = services.BuildServiceProvider().GetRequiredService<IN8nClient>();
 
-        var workflow = await client.ImportAsync("nightly-reindex", new Dictionary<string, string> { ["allixios.credentialId"] = "cred-7", ["allixios.baseUrl"] = "http://allixios:8080" });
+        var workflow = await client.ImportAsync("nightly-reindex", new Dictionary<string, string> { ["allixios.credentialId"] = "cred-7" });
 
         Assert.Equal("wf-new", workflow.Id);
         Assert.Equal("Allixios: nightly search reindex", workflow.Name);
         var sent = JsonDocument.Parse(Assert.Single(n8n.LogEntries).RequestMessage.Body!).RootElement;
         Assert.False(sent.TryGetProperty("meta", out _));
         Assert.Contains("\"id\":\"cred-7\"", sent.GetProperty("nodes").GetRawText(), StringComparison.Ordinal);
-        Assert.Contains("http://allixios:8080/v1/search:reindex", sent.GetProperty("nodes").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(sent.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("type").GetString() == "n8n-nodes-allixios.allixios"
+            && n.GetProperty("parameters").GetProperty("operation").GetString() == "reindex");
         await Assert.ThrowsAsync<ArgumentException>(() => client.ImportAsync("nightly-reindex"));
         Assert.Single(n8n.LogEntries);
     }

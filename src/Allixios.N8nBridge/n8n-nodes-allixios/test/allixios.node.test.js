@@ -181,6 +181,15 @@ test('more like this reads the document by id with topK as a query parameter', a
 	assert.equal(options.body, undefined);
 });
 
+test('reindex posts an empty body to the reindex route and returns the count', async () => {
+	const { context, output } = await run({ resource: 'search', operation: 'reindex' }, [ok({ reindexed: 42 })]);
+	const { options } = context.calls[0];
+	assert.equal(options.method, 'POST');
+	assert.equal(options.url, '/v1/search:reindex');
+	assert.deepEqual(options.body, {});
+	assert.equal(output[0].json.reindexed, 42);
+});
+
 test('usage summarize sends dotted filter names and repeated group-by values as query parameters', async () => {
 	const { context } = await run(
 		{

@@ -127,6 +127,12 @@ export const operationProperties: INodeProperties[] = [
 				action: 'Search documents',
 			},
 			{
+				name: 'Reindex',
+				value: 'reindex',
+				description: 'Rebuild the tenant\'s search index from its stored documents',
+				action: 'Reindex search documents',
+			},
+			{
 				name: 'Upsert Documents',
 				value: 'upsertDocuments',
 				description: 'Add or replace documents in the tenant\'s index',
@@ -1366,6 +1372,14 @@ export const operations: AllixiosOperation[] = [
 				topLevel: true,
 			},
 		],
+		nodeFields: [],
+	},
+	{
+		resource: 'search',
+		operation: 'reindex',
+		method: 'POST',
+		path: '/v1/search:reindex',
+		fields: [],
 		nodeFields: [],
 	},
 	{
