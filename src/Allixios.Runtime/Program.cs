@@ -150,6 +150,7 @@ app.Use((context, next) =>
     return next(context);
 });
 app.UseMiddleware<ProblemDetailsMiddleware>();
+app.Use(EmptyJsonBody.ApplyAsync);
 
 // HTTP caching headers sit inside ProblemDetailsMiddleware, so that errors reach it untouched (it only handles 200s)
 // and a failure of its own still becomes problem+json; and outside authentication and the endpoints, so that a 304

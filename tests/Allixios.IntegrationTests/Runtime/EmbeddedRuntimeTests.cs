@@ -223,6 +223,28 @@ public sealed class EmbeddedRuntimeTests(EmbeddedRuntimeFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_post_without_a_body_reads_as_the_message_with_no_fields_set()
+    {
+        using var noBody = new HttpRequestMessage(HttpMethod.Post, "/v1/search:reindex") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", RuntimeProcess.BootstrapKey) } };
+        using var emptyJson = new HttpRequestMessage(HttpMethod.Post, "/v1/search:reindex")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", RuntimeProcess.BootstrapKey) },
+            Content = new StringContent(string.Empty, Encoding.UTF8, "application/json"),
+        };
+
+        foreach (var request in new[] { noBody, emptyJson })
+        {
+            using var response = await Runtime.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reindexed").GetInt32());
+        }
+
+        // A body that is there but not JSON is still the caller's mistake.
+        using var notJson = await SendAsync(HttpMethod.Post, "/v1/search:reindex", "{");
+        Assert.Equal("malformed_json", (await Problem.ReadAsync(notJson, HttpStatusCode.BadRequest)).Reason);
+    }
+
+    [Fact]
     public async Task An_oversized_body_with_an_announced_length_is_413_before_it_is_read()
     {
         var huge = $$"""{"tenantId":"big-one","displayName":"{{new string('x', 70_000)}}"}""";
