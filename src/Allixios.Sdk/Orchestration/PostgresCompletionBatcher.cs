@@ -95,7 +95,9 @@ internal sealed class PostgresCompletionBatcher(NpgsqlDataSource dataSource, Tim
         await using var batch = PostgresScope.CreateBatch(connection, tenantId: null);
         var complete = new NpgsqlBatchCommand($"""
             WITH finished AS (
-                UPDATE jobs j SET state = 'succeeded', updated_at = $1, finished_at = $1, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+                -- lease_owner stays: the success event read from the row names it (migration 0020); the queue shows it only while
+                -- the job runs.
+                UPDATE jobs j SET state = 'succeeded', updated_at = $1, finished_at = $1, lease_token = NULL, lease_expires_at = NULL
                 FROM unnest($2::uuid[], $3::uuid[], $4::text[]) AS c(job_id, token, worker)
                 WHERE j.job_id = c.job_id AND j.lease_token = c.token AND j.state = 'running'
                 RETURNING j.job_id, j.tenant_id, j.attempt, j.initial_state, c.token, c.worker

@@ -28,8 +28,8 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
 
     private const string Columns = """
         job_id, tenant_id, job_type, payload::text, priority, idempotency_key, state, attempt, max_attempts, run_at, deadline, timeout,
-        tags, estimated_cost, resource, created_at, updated_at, finished_at, last_error, progress_percent, progress_message, lease_owner, lease_expires_at,
-        trace_parent
+        tags, estimated_cost, resource, created_at, updated_at, finished_at, last_error, progress_percent, progress_message,
+        CASE WHEN state = 'running' THEN lease_owner END, lease_expires_at, trace_parent
         """;
 
     private const string EventColumns = "job_id, tenant_id, at, from_state, to_state, worker, attempt, error, progress_percent, progress_message";
@@ -338,22 +338,36 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         // this transaction only.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_sort = off"));
 
+        // Only the filters given are written into the statement (each shape a prepared statement of its own), as in
+        // ListAsync: a catch-all "$6 IS NULL OR tenant_id = ANY($6)" left the planner one generic plan, which walked the
+        // dispatch index of all tenants and skipped the others' jobs, however many stood before this tenant's first. One
+        // tenant (the fair scheduler's claim) walks that tenant's dispatch index in order and reads only its own jobs.
+        var filters = request.Types is null ? string.Empty : " AND job_type = ANY($3)";
+        filters += request.Tenants switch
+        {
+            null => string.Empty,
+            { Count: 1 } => " AND tenant_id = ($6::text[])[1]",
+            _ => " AND tenant_id = ANY($6)",
+        };
         var claim = new NpgsqlBatchCommand($"""
             WITH chosen AS (
                 SELECT job_id, state FROM jobs
-                WHERE state = '{LeasableState}' AND ($3::text[] IS NULL OR job_type = ANY($3)) AND ($6::text[] IS NULL OR tenant_id = ANY($6))
+                WHERE state = '{LeasableState}'{filters}
                 ORDER BY dispatch_at, created_at
                 LIMIT CASE WHEN $7::integer IS NULL THEN $2
                            ELSE greatest(0, least($2, $7 - (SELECT count(*) FROM jobs WHERE state = 'running' AND tenant_id = ANY($6)))) END
                 FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(), lease_owner = $4,
-                                  lease_expires_at = $5, updated_at = $1, progress_percent = NULL, progress_message = NULL
+                                  lease_expires_at = $5, updated_at = $1, progress_percent = NULL, progress_message = NULL,
+                                  leased_at = CASE WHEN j.initial_state IS NOT NULL THEN $1 END
                 FROM chosen WHERE j.job_id = chosen.job_id
                 RETURNING j.*, chosen.state AS from_state
             ), recorded AS (
+                -- The lease event of a job with its initial state on its row is read from the row (leased_at, migration
+                -- 0020) until another event follows it; only the others' is stored.
                 INSERT INTO job_events ({EventColumns})
-                SELECT job_id, tenant_id, $1, from_state, 'running', $4, attempt, NULL, NULL, NULL FROM claimed
+                SELECT job_id, tenant_id, $1, from_state, 'running', $4, attempt, NULL, NULL, NULL FROM claimed WHERE initial_state IS NULL
             )
             SELECT {Columns}, lease_token FROM claimed
             """);
@@ -487,13 +501,12 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         var now = _time.GetUtcNow();
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
         await using var command = scope.CreateCommand($"""
-            WITH reported AS (
-                UPDATE jobs SET progress_percent = $3, progress_message = $4, updated_at = $5
-                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
-                RETURNING job_id, tenant_id, attempt
+            WITH {Held("$1", "$2")}, reported AS (
+                UPDATE jobs j SET progress_percent = $3, progress_message = $4, updated_at = $5, leased_at = NULL
+                FROM held h WHERE j.job_id = h.job_id
+                RETURNING j.job_id, j.tenant_id, j.attempt, h.leased_at, h.lease_worker, h.leased_attempt
             )
-            INSERT INTO job_events ({EventColumns})
-            SELECT job_id, tenant_id, $5, 'running', 'running', $6, attempt, NULL, $3, $4 FROM reported
+            {StoreAfterLeaseEvent("reported", "$5, 'running', 'running', $6, attempt, NULL, $3, $4")}
             """);
         command.Parameters.Add(new() { Value = lease.Job.Id });
         command.Parameters.Add(new() { Value = lease.Token });
@@ -501,7 +514,7 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         command.Parameters.Add(Text(progress.Message));
         command.Parameters.Add(Time(now));
         command.Parameters.Add(new() { Value = lease.WorkerId });
-        var held = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var held = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         await scope.CommitAsync(cancellationToken);
         return held;
     }
@@ -536,14 +549,13 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         var now = _time.GetUtcNow();
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
         await using var command = scope.CreateCommand($"""
-            WITH released AS (
-                UPDATE jobs SET state = 'retrying', attempt = attempt - 1, run_at = $6, updated_at = $3, last_error = $4,
-                                lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
-                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
-                RETURNING job_id, tenant_id, attempt
+            WITH {Held("$1", "$2")}, released AS (
+                UPDATE jobs j SET state = 'retrying', attempt = j.attempt - 1, run_at = $6, updated_at = $3, last_error = $4,
+                                  lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL
+                FROM held h WHERE j.job_id = h.job_id
+                RETURNING j.job_id, j.tenant_id, j.attempt, h.leased_at, h.lease_worker, h.leased_attempt
             )
-            INSERT INTO job_events ({EventColumns})
-            SELECT job_id, tenant_id, $3, 'running', 'retrying', $5, attempt, $4, NULL, NULL FROM released
+            {StoreAfterLeaseEvent("released", "$3, 'running', 'retrying', $5, attempt, $4, NULL, NULL")}
             """);
         command.Parameters.Add(new() { Value = lease.Job.Id });
         command.Parameters.Add(new() { Value = lease.Token });
@@ -551,7 +563,7 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         command.Parameters.Add(new() { Value = reason });
         command.Parameters.Add(new() { Value = lease.WorkerId });
         command.Parameters.Add(Time(runAt > now ? runAt : now));
-        var released = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var released = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         await scope.CommitAsync(cancellationToken);
         return released;
     }
@@ -563,11 +575,16 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, tenantId, cancellationToken);
         var state = await LockStateAsync(scope, tenantId, jobId, cancellationToken);
         JobStateMachine.EnsureAllowed(jobId, state, JobState.Cancelled);
+        if (state == JobState.Running)
+        {
+            await StoreLeaseEventAsync(scope, jobId, cancellationToken);
+        }
+
         var job = await ChangeAsync(
             scope,
             tenantId,
             jobId,
-            "state = 'cancelled', finished_at = $3, last_error = coalesce($4, last_error), lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3",
+            "state = 'cancelled', finished_at = $3, last_error = coalesce($4, last_error), lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = $3",
             now,
             reason,
             cancellationToken);
@@ -600,7 +617,8 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         await using var scope = await PostgresScope.ForSystemAsync(_dataSource, cancellationToken);
         await using var command = scope.CreateCommand($"""
             WITH expired AS (
-                SELECT job_id, lease_owner FROM jobs WHERE state = 'running' AND lease_expires_at <= $1
+                SELECT job_id, lease_owner, leased_at, lease_owner AS lease_worker, attempt AS leased_attempt FROM jobs
+                WHERE state = 'running' AND lease_expires_at <= $1
                 ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
             ), rescued AS (
                 UPDATE jobs j SET
@@ -608,12 +626,11 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
                     run_at = CASE WHEN j.attempt < j.max_attempts THEN $1 ELSE j.run_at END,
                     finished_at = CASE WHEN j.attempt < j.max_attempts THEN NULL ELSE $1 END,
                     last_error = format('The lease of worker ''%s'' expired without a heartbeat: the worker stopped or hung.', e.lease_owner),
-                    lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+                    lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = $1
                 FROM expired e WHERE j.job_id = e.job_id
-                RETURNING j.job_id, j.tenant_id, j.state, j.attempt, j.last_error, e.lease_owner
+                RETURNING j.job_id, j.tenant_id, j.state, j.attempt, j.last_error, e.lease_owner, e.leased_at, e.lease_worker, e.leased_attempt
             ), recorded AS (
-                INSERT INTO job_events ({EventColumns})
-                SELECT job_id, tenant_id, $1, 'running', state, lease_owner, attempt, last_error, NULL, NULL FROM rescued
+                {StoreAfterLeaseEvent("rescued", "$1, 'running', state, lease_owner, attempt, last_error, NULL, NULL")}
             )
             SELECT job_id, state = 'dead_lettered' FROM rescued
             """);
@@ -763,14 +780,13 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         var finished = JobStateMachine.IsFinished(to);
         await using var scope = await PostgresScope.ForTenantAsync(_dataSource, lease.Job.TenantId, cancellationToken);
         await using var command = scope.CreateCommand($"""
-            WITH finished AS (
-                UPDATE jobs SET state = $3, updated_at = $4, finished_at = $5, run_at = coalesce($6, run_at), last_error = coalesce($7, last_error),
-                                lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
-                WHERE job_id = $1 AND lease_token = $2 AND state = 'running'
-                RETURNING job_id, tenant_id, attempt
+            WITH {Held("$1", "$2")}, finished AS (
+                UPDATE jobs j SET state = $3, updated_at = $4, finished_at = $5, run_at = coalesce($6, j.run_at), last_error = coalesce($7, j.last_error),
+                                  lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL
+                FROM held h WHERE j.job_id = h.job_id
+                RETURNING j.job_id, j.tenant_id, j.attempt, h.leased_at, h.lease_worker, h.leased_attempt
             )
-            INSERT INTO job_events ({EventColumns})
-            SELECT job_id, tenant_id, $4, 'running', $3, $8, attempt, $7, NULL, NULL FROM finished
+            {StoreAfterLeaseEvent("finished", "$4::timestamptz, 'running', $3::text, $8::text, attempt, $7::text, NULL::smallint, NULL")}
             """);
         command.Parameters.Add(new() { Value = lease.Job.Id });
         command.Parameters.Add(new() { Value = lease.Token });
@@ -780,7 +796,7 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
         command.Parameters.Add(Time(to == JobState.Retrying ? retryAt : null));
         command.Parameters.Add(Text(failure));
         command.Parameters.Add(new() { Value = lease.WorkerId });
-        var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         if (changed && finished)
         {
             await SettleDependentsAsync(scope, [lease.Job.Id], to, now, cancellationToken);
@@ -788,6 +804,43 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
 
         await scope.CommitAsync(cancellationToken);
         return changed ? to : null;
+    }
+
+    // The running job a lease token holds, locked, with what its lease event needs (migration 0020): the statement that
+    // changes it reads its lease event's fields as they were before the change.
+    private static string Held(string jobId, string token) => $"""
+        held AS (
+            SELECT job_id, leased_at, lease_owner AS lease_worker, attempt AS leased_attempt FROM jobs
+            WHERE job_id = {jobId} AND lease_token = {token} AND state = 'running' FOR UPDATE
+        )
+        """;
+
+    // Inserts an event per row of source (its fields after job_id and tenant_id given by fields), each preceded by the lease
+    // event its row still derives (leased_at is set: migration 0020), which must be stored before any later event of the
+    // lease. Sorted, so each job's lease event gets the smaller id. A statement ending in it reports one or two rows per
+    // changed job, so its callers test for any.
+    private static string StoreAfterLeaseEvent(string source, string fields) => $"""
+        INSERT INTO job_events ({EventColumns})
+        SELECT job_id, tenant_id, at, from_state, to_state, worker, attempt, error, progress_percent, progress_message FROM (
+            SELECT job_id, tenant_id, 0 AS ord, leased_at AS at, '{LeasableState}'::text AS from_state, 'running'::text AS to_state, lease_worker AS worker,
+                   leased_attempt AS attempt, NULL::text AS error, NULL::smallint AS progress_percent, NULL::text AS progress_message
+            FROM {source} WHERE leased_at IS NOT NULL
+            UNION ALL
+            SELECT job_id, tenant_id, 1, {fields} FROM {source}
+        ) e ORDER BY job_id, ord
+        """;
+
+    // Stores the lease event a running job's row still derives (migration 0020), before a change that records another
+    // event and clears leased_at. The row is locked already.
+    private static async Task StoreLeaseEventAsync(PostgresScope scope, Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = scope.CreateCommand($"""
+            INSERT INTO job_events ({EventColumns})
+            SELECT job_id, tenant_id, leased_at, '{LeasableState}', 'running', lease_owner, attempt, NULL, NULL, NULL FROM jobs
+            WHERE job_id = $1 AND leased_at IS NOT NULL
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<JobState> LockStateAsync(PostgresScope scope, string tenantId, Guid jobId, CancellationToken cancellationToken)

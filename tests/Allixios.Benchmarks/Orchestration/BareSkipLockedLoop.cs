@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Allixios.Benchmarks.Orchestration;
@@ -12,7 +11,7 @@ internal static class BareSkipLockedLoop
 {
     private const int Batch = 100;
 
-    public static async Task<(double InsertPerSecond, double WorkPerSecond)> RunAsync(string connectionString, int jobs, int loops)
+    public static async Task<(PhaseFigures Insert, PhaseFigures Work)> RunAsync(string connectionString, int jobs, int loops, PostgresCost? cost = null)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (var create = dataSource.CreateCommand("""
@@ -23,7 +22,7 @@ internal static class BareSkipLockedLoop
             await create.ExecuteNonQueryAsync();
         }
 
-        var clock = Stopwatch.StartNew();
+        var meter = await PhaseMeter.StartAsync(cost);
         for (var done = 0; done < jobs; done += 1000)
         {
             await using var insert = dataSource.CreateCommand("INSERT INTO bare_jobs (payload) SELECT '{}'::jsonb FROM generate_series(1, $1)");
@@ -31,8 +30,8 @@ internal static class BareSkipLockedLoop
             await insert.ExecuteNonQueryAsync();
         }
 
-        var insertPerSecond = jobs / clock.Elapsed.TotalSeconds;
-        clock.Restart();
+        var inserted = await meter.StopAsync(jobs);
+        meter = await PhaseMeter.StartAsync(cost);
         await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(async () =>
         {
             while (true)
@@ -60,6 +59,8 @@ internal static class BareSkipLockedLoop
                 await ack.ExecuteNonQueryAsync();
             }
         })));
-        return (insertPerSecond, jobs / clock.Elapsed.TotalSeconds);
+        var work = await meter.StopAsync(jobs);
+        await Console.Error.WriteLineAsync($"bare loop: inserted at {inserted.PerSecond:F0}/s ({inserted}), worked at {work.PerSecond:F0}/s ({work})");
+        return (inserted, work);
     }
 }

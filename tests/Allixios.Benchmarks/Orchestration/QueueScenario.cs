@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Allixios.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,17 +32,22 @@ internal static class QueueScenario
             await using var database = await BenchmarkDatabase.CreateAsync(connection);
             // 20,000 keeps the run near a minute at the rates measured on the shared 2-core machines.
             var count = jobs ?? 20_000;
-            var (enqueue, work) = await MeasureAsync(b => b.UsePostgres(database.ConnectionString), count, concurrency, producers: 4);
-            var (bareInsert, bareWork) = await BareSkipLockedLoop.RunAsync(database.ConnectionString, count, loops: 4);
-            Figure.Compared("queue.postgres.enqueue", Math.Round(enqueue), "jobs/s", "bare-batched-insert", Math.Round(bareInsert)).Print();
-            Figure.Compared("queue.postgres.work", Math.Round(work.PerSecond), "jobs/s", "bare-skip-locked", Math.Round(bareWork)).Print();
+            var cost = new PostgresCost(database.SuperuserConnectionString);
+            var (enqueue, work) = await MeasureAsync(b => b.UsePostgres(database.ConnectionString), count, concurrency, producers: 4, cost);
+            var (bareInsert, bareWork) = await BareSkipLockedLoop.RunAsync(database.ConnectionString, count, loops: 4, cost);
+            Figure.Compared("queue.postgres.enqueue", Math.Round(enqueue.PerSecond), "jobs/s", "bare-batched-insert", Math.Round(bareInsert.PerSecond)).Print();
+            Figure.Compared("queue.postgres.work", Math.Round(work.PerSecond), "jobs/s", "bare-skip-locked", Math.Round(bareWork.PerSecond)).Print();
+            // Per job, beside the bare loop's: what the rates come from, and (unlike them) hardly moved by other processes
+            // on the machine. CPU is the benchmark process's (client) and the database backends' (server).
+            PrintCosts("queue.postgres.enqueue", enqueue, "bare-batched-insert", bareInsert);
+            PrintCosts("queue.postgres.work", work, "bare-skip-locked", bareWork);
             return 0;
         }
 
         if (store == "memory")
         {
             var (enqueue, work) = await MeasureAsync(_ => { }, jobs ?? 200_000, concurrency, producers: 4);
-            new Figure("queue.memory.enqueue", Math.Round(enqueue), "jobs/s").Print();
+            new Figure("queue.memory.enqueue", Math.Round(enqueue.PerSecond), "jobs/s").Print();
             new Figure("queue.memory.work", Math.Round(work.PerSecond), "jobs/s").Print();
             // CPU time per job worked, all threads of the process: unlike jobs/s it hardly moves when other processes share
             // the cores, and 300,000 jobs/s on 2 cores needs it at 6.7 us or less.
@@ -56,7 +60,17 @@ internal static class QueueScenario
         return 2;
     }
 
-    private static async Task<(double Enqueue, WorkFigures Work)> MeasureAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency, int producers)
+    private static void PrintCosts(string scenario, PhaseFigures phase, string baseline, PhaseFigures bare)
+    {
+        Figure.Compared($"{scenario}.client_cpu_per_job", Math.Round(phase.CpuPerJob.TotalMicroseconds, 2), "us", baseline, Math.Round(bare.CpuPerJob.TotalMicroseconds, 2)).Print();
+        if (phase.Server is { } server && bare.Server is { } bareServer)
+        {
+            Figure.Compared($"{scenario}.server_cpu_per_job", Math.Round(server.ServerCpuMicroseconds, 2), "us", baseline, Math.Round(bareServer.ServerCpuMicroseconds, 2)).Print();
+            Figure.Compared($"{scenario}.wal_per_job", Math.Round(server.WalBytes), "bytes", baseline, Math.Round(bareServer.WalBytes)).Print();
+        }
+    }
+
+    private static async Task<(PhaseFigures Enqueue, PhaseFigures Work)> MeasureAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency, int producers, PostgresCost? cost = null)
     {
         // One untimed batch per producer first: the first batches pay for JIT compilation and for opening and preparing
         // the pooled connections, which a long-running host pays once. The bare loop runs after this and is warm too.
@@ -83,23 +97,17 @@ internal static class QueueScenario
 
         var client = host.Services.GetRequiredService<JobClient>();
         await EnqueueAsync(client, warmUp, producers);
-        var clock = Stopwatch.StartNew();
+        var meter = await PhaseMeter.StartAsync(cost);
         await EnqueueAsync(client, jobs, producers);
-        var enqueue = jobs / clock.Elapsed.TotalSeconds;
-        await Console.Error.WriteLineAsync($"enqueued {jobs} jobs in {clock.Elapsed.TotalSeconds:F2} s (after {warmUp} untimed)");
+        var enqueue = await meter.StopAsync(jobs);
+        await Console.Error.WriteLineAsync($"enqueued {jobs} jobs in {jobs / enqueue.PerSecond:F2} s (after {warmUp} untimed; {enqueue})");
 
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu = process.TotalProcessorTime;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        clock.Restart();
+        meter = await PhaseMeter.StartAsync(cost);
         await host.StartAsync();
         await probe.AllHandled.WaitAsync(TimeSpan.FromMinutes(3));
-        var elapsed = clock.Elapsed;
-        process.Refresh();
         var worked = warmUp + jobs;
-        var work = new WorkFigures(worked / elapsed.TotalSeconds, (process.TotalProcessorTime - cpu) / worked, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)worked);
-        await Console.Error.WriteLineAsync($"worked {worked} jobs in {elapsed.TotalSeconds:F2} s ({work.CpuPerJob.TotalMicroseconds:F2} us CPU and {work.AllocatedPerJob:F0} bytes allocated per job)");
+        var work = await meter.StopAsync(worked);
+        await Console.Error.WriteLineAsync($"worked {worked} jobs in {worked / work.PerSecond:F2} s ({work})");
         await host.StopAsync();
         return (enqueue, work);
     }
@@ -119,7 +127,6 @@ internal static class QueueScenario
         })));
     }
 
-    private readonly record struct WorkFigures(double PerSecond, TimeSpan CpuPerJob, double AllocatedPerJob);
 
     private sealed class NoopProbe(int expected)
     {

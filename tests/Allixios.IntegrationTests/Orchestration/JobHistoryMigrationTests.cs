@@ -8,11 +8,13 @@ namespace Allixios.IntegrationTests.Orchestration;
 
 /// <summary>
 /// Migration 0010 reads a job's creation and success events from its row instead of storing them; rolling it back must
-/// store them, so the history stays whole and in order, and jobs from before it must keep their stored events.
+/// store them, so the history stays whole and in order, and jobs from before it must keep their stored events. Migration
+/// 0020 does the same for the lease event.
 /// </summary>
 public sealed class JobHistoryMigrationTests
 {
     private const int LeanWrites = 10;
+    private const int DerivedLeaseEvents = 20;
 
     [Fact]
     public async Task Rolling_back_the_lean_writes_migration_stores_the_derived_events_so_the_history_reads_the_same()
@@ -78,6 +80,47 @@ public sealed class JobHistoryMigrationTests
         var history = await queue.GetHistoryAsync("tenant-a", job);
         Assert.Equal([JobState.Available, JobState.Running, JobState.Succeeded], history.Select(e => e.To));
         Assert.Equal([null, "w1", "w1"], history.Select(e => e.Worker));
+    }
+
+    [Fact]
+    public async Task Rolling_back_the_derived_lease_events_migration_stores_them_so_every_history_reads_the_same()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var dataSource = database.CreateDataSource();
+        var runner = new MigrationRunner(dataSource);
+        await runner.MigrateAsync();
+        var queue = new PostgresJobQueue(dataSource, TimeProvider.System);
+        var client = new JobClient(queue, new JobTypeRegistry([new JobTypeRegistration("noop", null)]), Options.Create(new OrchestrationOptions()), TimeProvider.System);
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            jobs.Add((await client.EnqueueAsync("tenant-a", new NewJob("noop", "{}"))).Job.Id);
+        }
+
+        // One succeeds, one stays running, one reports progress (which stores its lease event) and stays running.
+        var leases = await queue.DequeueAsync(new DequeueRequest("w1", 10, TimeSpan.FromMinutes(1)));
+        Assert.Equal(3, leases.Count);
+        Assert.True(await queue.CompleteAsync(leases.Single(l => l.Job.Id == jobs[0])));
+        Assert.True(await queue.ReportProgressAsync(leases.Single(l => l.Job.Id == jobs[2]), new JobProgress(50, "half")));
+        var before = new List<IReadOnlyList<JobEvent>>();
+        foreach (var job in jobs)
+        {
+            before.Add(await queue.GetHistoryAsync("tenant-a", job));
+        }
+
+        Assert.Equal([JobState.Available, JobState.Running, JobState.Succeeded], before[0].Select(e => e.To));
+        Assert.Equal([null, "w1", "w1"], before[0].Select(e => e.Worker));
+        Assert.Equal([JobState.Available, JobState.Running], before[1].Select(e => e.To));
+        Assert.Equal([JobState.Available, JobState.Running, JobState.Running], before[2].Select(e => e.To));
+
+        await runner.MigrateToAsync(DerivedLeaseEvents - 1);
+
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            Assert.Equal(before[i], await queue.GetHistoryAsync("tenant-a", jobs[i]));
+        }
+
+        Assert.Null((await queue.GetAsync("tenant-a", jobs[0]))!.LeaseOwner);
     }
 
     private static async Task<(Guid Job, IReadOnlyList<JobEvent> History)> RunOneJobAsync(Npgsql.NpgsqlDataSource dataSource)

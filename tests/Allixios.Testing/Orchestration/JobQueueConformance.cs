@@ -536,6 +536,52 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_history_of_a_running_job_shows_its_lease_and_keeps_it_before_a_cancellation()
+    {
+        var job = await EnqueueAsync();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(await DequeueAsync("w1"));
+        JobEvent[] running =
+        [
+            new(job.Id, T0, null, JobState.Available, null, 0, null, null),
+            new(job.Id, T0.AddSeconds(1), JobState.Available, JobState.Running, "w1", 1, null, null),
+        ];
+        Assert.Equal(running, await Queue.GetHistoryAsync(TenantA, job.Id));
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Queue.CancelAsync(TenantA, job.Id, "brief withdrawn");
+
+        Assert.Equal(
+            [.. running, new(job.Id, T0.AddSeconds(2), JobState.Running, JobState.Cancelled, null, 1, "brief withdrawn", null)],
+            await Queue.GetHistoryAsync(TenantA, job.Id));
+    }
+
+    [Fact]
+    public async Task The_history_of_a_deferred_and_then_rescued_job_keeps_each_lease_before_what_ended_it()
+    {
+        var job = await EnqueueAsync();
+        var deferred = Assert.Single(await DequeueAsync("w1"));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await Queue.DeferAsync(deferred, T0.AddSeconds(1), "not admitted"));
+        Assert.Single(await DequeueAsync("w2"));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await Queue.RescueExpiredLeasesAsync(10));
+
+        var history = await Queue.GetHistoryAsync(TenantA, job.Id);
+        Assert.Equal(
+            [
+                (null, JobState.Available, null, 0),
+                (JobState.Available, JobState.Running, "w1", 1),
+                (JobState.Running, JobState.Retrying, "w1", 0),
+                (JobState.Retrying, JobState.Available, null, 0),
+                (JobState.Available, JobState.Running, "w2", 1),
+                (JobState.Running, JobState.Retrying, "w2", 1),
+            ],
+            history.Select(e => (e.From, e.To, e.Worker, e.Attempt)));
+        Assert.Equal(T0.AddSeconds(1), history[4].At);
+    }
+
+    [Fact]
     public async Task Cancelling_a_queued_job_finishes_it_so_no_worker_gets_it()
     {
         var job = await EnqueueAsync();
