@@ -189,13 +189,20 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 
-app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-app.UseSwaggerUI(o =>
-{
-    o.RoutePrefix = "docs";
-    o.SwaggerEndpoint("/openapi/v1.json", "Allixios API v1");
-    o.DocumentTitle = "Allixios API reference";
-});
+// The OpenAPI document and its UI run only on their own paths, not in front of every API call (the UI's static-file
+// and path checks were work on the hot path).
+app.UseWhen(
+    context => context.Request.Path.StartsWithSegments("/openapi") || context.Request.Path.StartsWithSegments("/docs"),
+    docs =>
+    {
+        docs.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        docs.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Allixios API v1");
+            o.DocumentTitle = "Allixios API reference";
+        });
+    });
 
 ListenAddresses.PrintWhenStarted(app);
 await app.RunAsync();

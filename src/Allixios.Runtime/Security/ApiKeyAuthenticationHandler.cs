@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Allixios.Tenancy;
@@ -20,6 +21,11 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    // One principal per verified key: the authenticator hands out the same ApiKey instance for as long as it remembers
+    // the key, so a busy key's claims are built once rather than per request. Keyed by that instance, so a revoked,
+    // changed or forgotten key (a new instance, or none) never finds an old principal, and entries go with their keys.
+    private static readonly ConditionalWeakTable<ApiKey, ClaimsPrincipal> Principals = new();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey(Request.Headers);
@@ -34,7 +40,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(result.Message);
         }
 
-        var key = result.Key!;
+        return AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(result.Key!, Principal), SchemeName));
+    }
+
+    private static ClaimsPrincipal Principal(ApiKey key)
+    {
         var claims = new List<Claim>
         {
             new(CallerClaims.TenantId, key.TenantId),
@@ -42,8 +52,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new(CallerClaims.KeyName, key.Name),
         };
         claims.AddRange(key.Scopes.Select(scope => new Claim(CallerClaims.Scope, scope)));
-        var identity = new ClaimsIdentity(claims, SchemeName, CallerClaims.KeyId, roleType: null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, CallerClaims.KeyId, roleType: null));
     }
 
     private static string? PresentedKey(IHeaderDictionary headers)

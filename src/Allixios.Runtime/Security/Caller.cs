@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Allixios.Tenancy;
 using Grpc.Core;
@@ -7,6 +8,8 @@ namespace Allixios.Runtime.Security;
 /// <summary>The authenticated caller of a request: the key, the tenant it acts for, and its scopes.</summary>
 internal sealed record Caller(string TenantId, string KeyId, string KeyName, IReadOnlyCollection<string> Scopes)
 {
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, Caller> Callers = new();
+
     /// <summary>The caller of a gRPC or transcoded HTTP call; the <see cref="ApiKeyInterceptor"/> guarantees there is one.</summary>
     public static Caller From(ServerCallContext context) => From(context.GetHttpContext());
 
@@ -19,11 +22,12 @@ internal sealed record Caller(string TenantId, string KeyId, string KeyName, IRe
             throw new RpcException(new Status(StatusCode.Unauthenticated, "An API key is required."));
         }
 
-        return new Caller(
+        // The principal of a busy key is shared by its requests (ApiKeyAuthenticationHandler), so its caller is read once.
+        return Callers.GetValue(user, static user => new Caller(
             Claim(user, CallerClaims.TenantId),
             Claim(user, CallerClaims.KeyId),
             Claim(user, CallerClaims.KeyName),
-            user.FindAll(CallerClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+            user.FindAll(CallerClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal)));
     }
 
     /// <summary>Whether the caller is a platform administrator.</summary>

@@ -398,6 +398,50 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         return true;
     }
 
+    /// <summary>The names scores may be recorded under (models and deployment ids): what a restore reads from the quality ledger.</summary>
+    internal IReadOnlyCollection<string> QualityNames => [.. _table.Names];
+
+    /// <summary>How many of each name's newest stored scores a restore replays (<see cref="AiRoutingOptions.QualityRestoreScores"/>).</summary>
+    internal int QualityRestoreScores => _options.QualityRestoreScores;
+
+    /// <summary>
+    /// Rebuilds the moving quality from stored scores, oldest first, as <see cref="RecordQuality"/> would have moved it
+    /// from the prior: same smoothing, same order, so the estimate after a restart is the one before (to the bit, when
+    /// every score is replayed). Deployments with no stored score keep what they have.
+    /// </summary>
+    internal void RestoreQuality(IEnumerable<(string ModelOrDeployment, double Score)> oldestFirst)
+    {
+        var table = _table;
+        var quality = new double[table.Count];
+        var samples = new long[table.Count];
+        for (var i = 0; i < quality.Length; i++)
+        {
+            quality[i] = table[i].QualityPrior;
+        }
+
+        foreach (var (name, score) in oldestFirst)
+        {
+            if (double.IsNaN(score) || score is < 0 or > 100 || !table.TryGetNamed(name, out var deployments))
+            {
+                continue;
+            }
+
+            foreach (var index in deployments)
+            {
+                quality[index] = table[index].SmoothQuality(quality[index], score);
+                samples[index]++;
+            }
+        }
+
+        for (var i = 0; i < quality.Length; i++)
+        {
+            if (samples[i] > 0)
+            {
+                table[i].RestoreQuality(quality[i], samples[i]);
+            }
+        }
+    }
+
     /// <summary>
     /// The quality routing currently uses for <paramref name="modelOrDeployment"/> (the mean over its deployments of
     /// their moving quality) and how many scores it rests on; none when no deployment serves it.

@@ -86,6 +86,14 @@ public sealed class AiRoutingOptions : IValidatableObject
     [Range(0.01, 1.0)]
     public double QualitySmoothing { get; set; } = 0.1;
 
+    /// <summary>
+    /// When the quality ledger is there (<c>AddQualityScoring</c>), how many of each model's newest scores rebuild its
+    /// moving quality when the process starts, so a restart does not fall back to the prior; 0 starts from the prior.
+    /// With the default smoothing the prior's weight after 1,000 scores is 0.9^1000, nothing. Default: 1000. Range: 0 to 100000.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int QualityRestoreScores { get; set; } = 1_000;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -106,11 +106,20 @@ internal sealed class DeploymentState
         do
         {
             seen = Volatile.Read(ref _qualityBits);
-            var current = BitConverter.Int64BitsToDouble(seen);
-            next = BitConverter.DoubleToInt64Bits(current + (_qualitySmoothing * (score - current)));
+            next = BitConverter.DoubleToInt64Bits(SmoothQuality(BitConverter.Int64BitsToDouble(seen), score));
         }
         while (Interlocked.CompareExchange(ref _qualityBits, next, seen) != seen);
         Interlocked.Increment(ref _qualitySamples);
+    }
+
+    /// <summary>One step of the moving quality: the same arithmetic live and when rebuilt from the ledger, so both agree to the bit.</summary>
+    public double SmoothQuality(double current, double score) => current + (_qualitySmoothing * (score - current));
+
+    /// <summary>Sets the moving quality rebuilt from <paramref name="samples"/> stored scores.</summary>
+    public void RestoreQuality(double quality, long samples)
+    {
+        Volatile.Write(ref _qualityBits, BitConverter.DoubleToInt64Bits(quality));
+        Volatile.Write(ref _qualitySamples, samples);
     }
 
     public void RecordLatency(TimeSpan latency)

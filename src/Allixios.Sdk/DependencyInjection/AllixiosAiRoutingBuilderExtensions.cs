@@ -48,6 +48,10 @@ public static class AllixiosAiRoutingBuilderExtensions
         services.AddHttpClient(AiProviderClients.HttpClientName)
             // The router keeps its provider clients for its lifetime; connections are recycled instead, so DNS changes are seen.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            // The factory's two logging handlers (a log scope and start/end lines per request) are two more async
+            // layers on every provider call, for lines the router's own metrics and usage ledger already carry
+            // (deployment, outcome, latency); failures surface as AiProviderException.
+            .RemoveAllLoggers()
             .AddResilienceHandler("allixios-ai", static (pipeline, context) =>
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<AiRoutingOptions>>().Value;

@@ -1,7 +1,9 @@
 using Allixios;
+using Allixios.AiRouting;
 using Allixios.Quality;
 using Allixios.Quality.Scorers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -40,7 +42,11 @@ public static class AllixiosQualityBuilderExtensions
         services.TryAddSingleton<IQualityLedger>(sp => sp.GetService<NpgsqlDataSource>() is { } dataSource
             ? new PostgresQualityLedger(dataSource)
             : new InMemoryQualityLedger());
-        services.TryAddSingleton<QualityFeedback>();
+        // The router's moving quality is rebuilt from the ledger at start and before the first score is fed (when
+        // AddAiRouting is called too, in either order).
+        services.TryAddSingleton(sp => new QualityEstimateRestore(sp.GetRequiredService<IQualityLedger>(), sp.GetService<AiRouter>(), sp.GetService<ILogger<QualityEstimateRestore>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllixiosStartupTask, QualityEstimateRestore>(sp => sp.GetRequiredService<QualityEstimateRestore>()));
+        services.TryAddSingleton(sp => new QualityFeedback(sp.GetRequiredService<IQualityLedger>(), sp.GetService<AiRouter>(), sp.GetRequiredService<QualityEstimateRestore>()));
         services.TryAddSingleton<ModelRecommendations>();
         return builder;
     }

@@ -12,4 +12,12 @@ public interface IQualityLedger
 
     /// <summary>The matching scores by job type and model, ordered by job type (none first), then model (ordinal).</summary>
     ValueTask<IReadOnlyList<QualitySummary>> SummarizeAsync(QualityQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The newest <paramref name="perModel"/> scores of each of <paramref name="models"/> (names matched ignoring case,
+    /// as the router matches them), of every tenant, oldest first (by time, then id): what the router's moving quality
+    /// is rebuilt from when a process starts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="perModel"/> is below 1.</exception>
+    ValueTask<IReadOnlyList<QualityRecord>> LatestByModelAsync(IReadOnlyCollection<string> models, int perModel, CancellationToken cancellationToken = default);
 }

@@ -37,4 +37,22 @@ public sealed class InMemoryQualityLedger : IQualityLedger
             return ValueTask.FromResult(rows);
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<QualityRecord>> LatestByModelAsync(IReadOnlyCollection<string> models, int perModel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perModel, 1);
+        var wanted = new HashSet<string>(models, StringComparer.OrdinalIgnoreCase);
+        lock (_gate)
+        {
+            IReadOnlyList<QualityRecord> rows = [.. _records.Values
+                .Where(r => wanted.Contains(r.Model))
+                .GroupBy(r => r.Model, StringComparer.OrdinalIgnoreCase)
+                .SelectMany(g => g.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(perModel))
+                .OrderBy(r => r.At)
+                .ThenBy(r => r.Id)];
+            return ValueTask.FromResult(rows);
+        }
+    }
 }

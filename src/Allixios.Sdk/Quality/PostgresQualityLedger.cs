@@ -67,5 +67,45 @@ public sealed class PostgresQualityLedger(NpgsqlDataSource dataSource) : IQualit
         return rows;
     }
 
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<QualityRecord>> LatestByModelAsync(IReadOnlyCollection<string> models, int perModel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perModel, 1);
+        var names = models.Select(m => m.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
+        {
+            return [];
+        }
+
+        // One index range scan per model (quality_scores_model_at_idx, migration 0021), so the read stays bounded
+        // however long the ledger grows.
+        await using var scope = await PostgresScope.ForSystemAsync(dataSource, cancellationToken);
+        await using var command = scope.CreateCommand(
+            """
+            SELECT s.score_id, s.tenant_id, s.at, s.model, s.score, s.deployment_id, s.job_id, s.job_type
+            FROM unnest($1::text[]) AS m(name)
+            CROSS JOIN LATERAL (
+                SELECT q.* FROM quality_scores q WHERE lower(q.model) = m.name
+                ORDER BY lower(q.model), q.at DESC, q.score_id DESC LIMIT $2) s
+            ORDER BY s.at, s.score_id
+            """);
+        command.Parameters.Add(new() { Value = names, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = perModel });
+        var rows = new List<QualityRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new QualityRecord(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetDouble(4))
+            {
+                DeploymentId = reader.IsDBNull(5) ? null : reader.GetString(5),
+                JobId = reader.IsDBNull(6) ? null : reader.GetGuid(6),
+                JobType = reader.IsDBNull(7) ? null : reader.GetString(7),
+            });
+        }
+
+        return rows;
+    }
+
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }

@@ -1,4 +1,7 @@
+using Allixios.AiRouting;
 using Allixios.Quality;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace Allixios.Testing.Quality;
@@ -84,6 +87,92 @@ public abstract class QualityLedgerConformance : IAsyncLifetime
         Assert.Equal(AllixiosErrorKind.InvalidArgument, error.Kind);
         Assert.Equal(reason, error.Reason);
         Assert.Empty(await Ledger.SummarizeAsync(new QualityQuery("tenant-a")));
+    }
+
+    [Fact]
+    public async Task The_newest_scores_of_each_model_come_back_oldest_first_of_every_tenant_names_matched_ignoring_case()
+    {
+        await RecordAsync("tenant-a", "m", "t", 10, T0);
+        await RecordAsync("tenant-b", "M", "t", 20, T0.AddMinutes(1));
+        await RecordAsync("tenant-a", "m", null, 30, T0.AddMinutes(2));
+        await RecordAsync("tenant-a", "n", "t", 40, T0.AddMinutes(3));
+        await RecordAsync("tenant-b", "m", "t", 50, T0.AddMinutes(4));
+        await RecordAsync("tenant-a", "other", "t", 60, T0.AddMinutes(5));
+
+        var latest = await Ledger.LatestByModelAsync(["m", "N", "absent"], perModel: 3);
+
+        // m's three newest (20, 30, 50; 10 is past the bound) and n's one, merged oldest first; "other" was not asked for.
+        Assert.Equal([20.0, 30, 40, 50], latest.Select(r => r.Score));
+        Assert.Equal(["M", "m", "n", "m"], latest.Select(r => r.Model));
+        Assert.Equal(["tenant-b", "tenant-a", "tenant-a", "tenant-b"], latest.Select(r => r.TenantId));
+        Assert.Equal(T0.AddMinutes(1), latest[0].At);
+        Assert.Null(latest[1].JobType);
+        Assert.Equal("t", latest[2].JobType);
+        Assert.Empty(await Ledger.LatestByModelAsync([], perModel: 3));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Ledger.LatestByModelAsync(["m"], perModel: 0));
+    }
+
+    [Fact]
+    public async Task The_routers_moving_quality_after_a_restart_equals_the_one_before()
+    {
+        // Scores under the model name (both its deployments) and under one deployment id, interleaved in time, and a
+        // second model: the restore must replay them in the order they moved the estimates.
+        (double, long)? mini, miniB, gpt4o;
+        var random = new Random(7);
+        await using (var before = RouterServices())
+        {
+            var feedback = before.GetRequiredService<QualityFeedback>();
+            for (var i = 0; i < 40; i++)
+            {
+                var name = (i % 5) switch { 0 => "mini-b", 1 => "gpt-4o", _ => "gpt-4o-mini" };
+                await feedback.RecordAsync(new QualityRecord(Guid.CreateVersion7(), i % 2 == 0 ? "tenant-a" : "tenant-b", T0.AddSeconds(i), name, Math.Round(random.NextDouble() * 100, 2)));
+            }
+
+            var router = before.GetRequiredService<AiRouter>();
+            (mini, miniB, gpt4o) = (router.GetQualityEstimate("mini-a"), router.GetQualityEstimate("mini-b"), router.GetQualityEstimate("gpt-4o"));
+            Assert.NotEqual(router.Catalog.Deployments[0].Model.QualityPrior, mini!.Value.Item1);
+        }
+
+        await using var after = RouterServices();
+        var restarted = after.GetRequiredService<AiRouter>();
+        var prior = restarted.GetQualityEstimate("mini-a");
+        var hosted = after.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        try
+        {
+            Assert.Equal((restarted.Catalog.Deployments[0].Model.QualityPrior, 0L), prior);
+            Assert.Equal(mini, restarted.GetQualityEstimate("mini-a"));
+            Assert.Equal(miniB, restarted.GetQualityEstimate("mini-b"));
+            Assert.Equal(gpt4o, restarted.GetQualityEstimate("gpt-4o"));
+        }
+        finally
+        {
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private ServiceProvider RouterServices()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(Ledger);
+        services.AddAllixios()
+            .AddAiRouting(o =>
+            {
+                o.Providers["openai"] = new AiProviderOptions { BaseAddress = new Uri("http://127.0.0.1:9/v1/") };
+                o.Deployments.Add(new AiDeploymentOptions { Id = "mini-a", Provider = "openai", Model = "gpt-4o-mini" });
+                o.Deployments.Add(new AiDeploymentOptions { Id = "mini-b", Provider = "openai", Model = "gpt-4o-mini" });
+                o.Deployments.Add(new AiDeploymentOptions { Id = "big", Provider = "openai", Model = "gpt-4o" });
+            })
+            .AddQualityScoring();
+        return services.BuildServiceProvider();
     }
 
     private async Task RecordAsync(string tenant, string model, string? jobType, double score, DateTimeOffset at) =>
