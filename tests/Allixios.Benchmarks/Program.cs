@@ -22,7 +22,7 @@ if (scenario == "webhooks-trigger")
     return await Allixios.Benchmarks.Webhooks.WebhookTriggerScenario.RunAsync(args[1..]);
 }
 
-const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] [--keep] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
+const string Usage = "Scenarios: cache [--redis HOST:PORT] | cache-propagation --redis HOST:PORT [--runtime DLL] [--rounds N] | queue --store postgres|memory --jobs N [--connection CS] [--concurrency N] | fairness | search-quality --dataset DIR --store memory|postgres --mode lexical|semantic|hybrid [--connection CS] [--fusion rrf|weighted] [--sweep] | search-scale --docs N --store postgres [--connection CS] [--keep | --reuse DATABASE] | ai-overhead [--store memory|postgres] [--connection CS] [--requests N] [--runtime DLL] | embed [--dataset DIR] [--max-tokens N] | webhooks-trigger [--connection CS] [--jobs N] [--rounds N]";
 string? redis = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_REDIS");
 string? connection = Environment.GetEnvironmentVariable("ALLIXIOS_TEST_POSTGRES");
 string? runtime = null;
@@ -37,9 +37,10 @@ string? fusion = null;
 var sweep = false;
 var keep = false;
 var docs = 100_000;
+string? reuse = null;
 for (var i = 1; i < args.Length; i++)
 {
-    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion" or "--requests" or "--docs")
+    if (i + 1 < args.Length && args[i] is "--redis" or "--connection" or "--store" or "--jobs" or "--concurrency" or "--runtime" or "--rounds" or "--dataset" or "--mode" or "--fusion" or "--requests" or "--docs" or "--reuse")
     {
         var value = args[++i];
         switch (args[i - 1])
@@ -50,6 +51,7 @@ for (var i = 1; i < args.Length; i++)
             case "--runtime": runtime = value; break;
             case "--dataset": dataset = value; break;
             case "--mode": mode = value; break;
+            case "--reuse": reuse = value; break;
             case "--fusion" when value is "rrf" or "weighted": fusion = value; break;
             case "--jobs" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0: jobs = n; break;
             case "--concurrency" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 256: concurrency = c; break;
@@ -100,7 +102,7 @@ switch (scenario)
 
         return 0;
     case "search-scale":
-        return await SearchScaleScenario.RunAsync(docs, store, connection, keep);
+        return await SearchScaleScenario.RunAsync(docs, store, connection, keep, reuse);
     case "search-quality" when dataset is not null:
         return await SearchQualityScenario.RunAsync(dataset, store, mode, connection, fusion, sweep);
     default:

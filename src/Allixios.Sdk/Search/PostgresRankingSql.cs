@@ -24,6 +24,9 @@ internal sealed class PostgresRankingSql
 
     private const string TermScore = "w.weight * p.tf * ($4 + 1) / (p.tf + ($4 * (1 - $5 + ($5 * p.doc_length / st.avgdl))))";
 
+    // The same arithmetic over a forward row's unnested entry (u.tf) and its document length (f.doc_length).
+    private const string ForwardTermScore = "w.weight * u.tf * ($4 + 1) / (u.tf + ($4 * (1 - $5 + ($5 * f.doc_length / st.avgdl))))";
+
 
     private readonly List<(object Value, NpgsqlDbType? Type)> _values;
     private readonly string _conditions;
@@ -83,7 +86,8 @@ internal sealed class PostgresRankingSql
     /// "essential" while their postings add up to at most <paramref name="postingsBudget"/> (the first always is); only
     /// documents with an essential term are candidates, and a candidate's other terms are looked up only when its essential
     /// score plus the other terms' largest possible contribution (weight × (k1 + 1) each) could still reach the k-th best
-    /// essential score. Each row carries that bound (<c>bound</c>; 0 when every term was essential), how many candidates
+    /// essential score, and then from its forward row (<c>search_document_terms</c>: one read, not a probe per term). Each
+    /// row carries that bound (<c>bound</c>; 0 when every term was essential), how many candidates
     /// matched, and the largest document frequency of a query term. The page is exact when <c>bound</c> is 0, or the page
     /// is full and its last score exceeds <c>bound</c> (a document with no essential term scores at most <c>bound</c>);
     /// otherwise the caller must rank with <see cref="Matched"/>. Columns: document_id, score, title, body (or ''),
@@ -113,10 +117,12 @@ internal sealed class PostgresRankingSql
             th AS (SELECT coalesce((SELECT ef.partial FROM ef ORDER BY ef.partial DESC LIMIT 1 OFFSET {kth}), 0) AS lowest),
             c AS MATERIALIZED (SELECT ef.document_id, ef.partial FROM ef, th, ub WHERE ef.partial + ub.bound >= th.lowest),
             o AS (
-                SELECT p.document_id, sum({TermScore}) AS partial
-                FROM r AS w JOIN search_postings p ON p.tenant_id = $1 AND p.term = w.term CROSS JOIN st
-                WHERE NOT w.essential AND p.document_id IN (SELECT c.document_id FROM c)
-                GROUP BY p.document_id),
+                SELECT c.document_id, sum({ForwardTermScore}) AS partial
+                FROM c JOIN search_document_terms f ON f.tenant_id = $1 AND f.document_id = c.document_id
+                CROSS JOIN LATERAL unnest(f.terms, f.tfs) AS u(term, tf)
+                JOIN r AS w ON w.term = u.term AND NOT w.essential
+                CROSS JOIN st
+                GROUP BY c.document_id),
             s AS (
                 SELECT c.document_id, {Rounded("c.partial + coalesce(o.partial, 0)")} AS score
                 FROM c LEFT JOIN o ON o.document_id = c.document_id),

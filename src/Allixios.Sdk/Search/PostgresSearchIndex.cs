@@ -93,6 +93,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
         // One transaction: queries meanwhile read the old structures; the tenant's writes wait for it.
         await ExecuteAsync(scope, "SELECT count(*)::int FROM (SELECT 1 FROM search_documents WHERE tenant_id = $1 FOR UPDATE) d", cancellationToken, tenantId);
         await ExecuteAsync(scope, "DELETE FROM search_postings WHERE tenant_id = $1", cancellationToken, tenantId);
+        await ExecuteAsync(scope, "DELETE FROM search_document_terms WHERE tenant_id = $1", cancellationToken, tenantId);
         await ExecuteAsync(scope, "DELETE FROM search_terms WHERE tenant_id = $1", cancellationToken, tenantId);
         await ExecuteAsync(scope, "DELETE FROM search_stats WHERE tenant_id = $1", cancellationToken, tenantId);
 
@@ -362,9 +363,7 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
             return found;
         }
 
-        // The postings' document index finds a document's terms; doc_length is the same on each of its rows.
-        await using var command = scope.CreateCommand(
-            "SELECT document_id, doc_length, array_agg(term ORDER BY term), array_agg(tf ORDER BY term) FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) GROUP BY document_id, doc_length");
+        await using var command = scope.CreateCommand("SELECT document_id, doc_length, terms, tfs FROM search_document_terms WHERE tenant_id = $1 AND document_id = ANY($2)");
         command.Parameters.Add(new() { Value = tenantId });
         command.Parameters.Add(new() { Value = documentIds });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -494,9 +493,14 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
 
         if (old.Count > 0)
         {
+            // The forward rows name each document's postings, so they are deleted through the primary key.
             await using var postings = scope.CreateCommand(
                 """
-                WITH old AS (DELETE FROM search_postings WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING term),
+                WITH f AS (DELETE FROM search_document_terms WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING document_id, terms),
+                old AS (
+                    DELETE FROM search_postings p USING (SELECT f.document_id, unnest(f.terms) AS term FROM f) x
+                    WHERE p.tenant_id = $1 AND p.term = x.term AND p.document_id = x.document_id
+                    RETURNING p.term),
                 gone AS (SELECT term, count(*)::int AS n FROM old GROUP BY term),
                 unused AS (DELETE FROM search_terms t USING gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df <= gone.n)
                 UPDATE search_terms t SET df = t.df - gone.n FROM gone WHERE t.tenant_id = $1 AND t.term = gone.term AND t.df > gone.n
@@ -543,9 +547,16 @@ public sealed class PostgresSearchIndex(NpgsqlDataSource dataSource, IOptions<Se
     {
         var postings = chunk.SelectMany(d => d.Terms.Select(t => (d.Document.Id, Term: t.Key, t.Value.Frequency, d.Length))).ToList();
         var terms = postings.Select(p => p.Term).ToArray();
+        // Postings, and each document's forward row (its terms and frequencies in term order) from the same rows.
         await ExecuteAsync(
             scope,
-            "INSERT INTO search_postings (tenant_id, term, document_id, tf, doc_length) SELECT $1, p.term, p.id, p.tf, p.len FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS p(id, term, tf, len)",
+            """
+            WITH p AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS p(id, term, tf, len)),
+            f AS (
+                INSERT INTO search_document_terms (tenant_id, document_id, doc_length, terms, tfs)
+                SELECT $1, p.id, min(p.len), array_agg(p.term ORDER BY p.term COLLATE "C"), array_agg(p.tf ORDER BY p.term COLLATE "C") FROM p GROUP BY p.id)
+            INSERT INTO search_postings (tenant_id, term, document_id, tf, doc_length) SELECT $1, p.term, p.id, p.tf, p.len FROM p
+            """,
             cancellationToken,
             tenantId,
             postings.Select(p => p.Id).ToArray(),

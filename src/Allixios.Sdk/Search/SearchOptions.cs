@@ -50,10 +50,10 @@ public sealed class SearchOptions
     /// that can still reach the requested page (MaxScore). The page is exact either way (when the bound cannot prove it,
     /// every match is scored); the total becomes a lower bound (<see cref="SearchResults.TotalIsLowerBound"/>) when terms
     /// were left out. Larger is exact totals more often; smaller is faster for queries with common words.
-    /// Default: 10,000. Range: 1 to 100,000,000.
+    /// Default: 5,000. Range: 1 to 100,000,000.
     /// </summary>
     [Range(1, 100_000_000)]
-    public int MaxScorePostingsBudget { get; set; } = 10_000;
+    public int MaxScorePostingsBudget { get; set; } = 5_000;
 
     /// <summary>About how many characters of the body a highlighted snippet shows. Default: 200. Range: 40 to 2,000.</summary>
     [Range(40, 2_000)]

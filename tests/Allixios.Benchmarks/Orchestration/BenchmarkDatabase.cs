@@ -38,6 +38,18 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     }
 
     /// <summary>Leaves the database and its role in place on dispose, to look into afterwards (EXPLAIN, sizes).</summary>
+    /// <summary>A database an earlier run kept (<c>--keep</c>), by name; its role gets a new password, and it is kept again.</summary>
+    public static async Task<BenchmarkDatabase> ExistingAsync(string server, string name)
+    {
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await ExecuteAsync(server, $"ALTER ROLE \"{name.Replace("\"", string.Empty, StringComparison.Ordinal)}\" PASSWORD '{password}'");
+        var superuser = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
+        var own = new NpgsqlConnectionStringBuilder(server) { Database = name, Username = name, Password = password, MaxPoolSize = 100 }.ConnectionString;
+        var database = new BenchmarkDatabase(server, name, own, superuser);
+        database.Keep();
+        return database;
+    }
+
     public void Keep() => _kept = true;
 
     public async ValueTask DisposeAsync()

@@ -15,7 +15,8 @@ namespace Allixios.Benchmarks.Search;
 /// their vectors (pgvector HNSW), then runs warm queries one at a time and prints p50/p95 latency (ms) per mode: hybrid
 /// with the defaults (RRF, RM3 feedback), hybrid without feedback, lexical, semantic; the baseline is a bare round trip
 /// (<c>SELECT 1</c> in a tenant scope) measured in the same run. The HNSW index is built after the bulk load, as one
-/// would for a first load (building it row by row is several times slower).
+/// would for a first load (building it row by row is several times slower). <c>--keep</c> keeps the loaded database;
+/// <c>--reuse NAME</c> queries such a database again (migrated to the current schema) without loading it.
 /// </summary>
 internal static class SearchScaleScenario
 {
@@ -23,7 +24,7 @@ internal static class SearchScaleScenario
     private const int Queries = 200;
     private const int WarmUp = 20;
 
-    public static async Task<int> RunAsync(int documents, string store, string? connection, bool keep)
+    public static async Task<int> RunAsync(int documents, string store, string? connection, bool keep, string? reuse)
     {
         if (store != "postgres" || string.IsNullOrWhiteSpace(connection))
         {
@@ -31,8 +32,8 @@ internal static class SearchScaleScenario
             return 2;
         }
 
-        await using var database = await BenchmarkDatabase.CreateAsync(connection);
-        if (keep)
+        await using var database = reuse is null ? await BenchmarkDatabase.CreateAsync(connection) : await BenchmarkDatabase.ExistingAsync(connection, reuse);
+        if (keep && reuse is null)
         {
             database.Keep();
             await Console.Error.WriteLineAsync($"Keeping the database: {database.ConnectionString}");
@@ -50,6 +51,17 @@ internal static class SearchScaleScenario
         var semantic = new SemanticSearchOptions { EmbeddingBatchSize = 1_000 };
         var index = new SemanticSearchIndex(lexical, generator, vectorIndex, semantic);
         var vectors = new VectorIndexSearch(vectorIndex, semantic.IndexName);
+        if (reuse is not null)
+        {
+            // The queries come after the documents from the same generator: make the documents to reach them.
+            for (var n = 0; n < documents; n++)
+            {
+                corpus.Document(n);
+            }
+
+            await ExecuteAsync(database.SuperuserConnectionString, "VACUUM ANALYZE");
+            return await QueryAsync(dataSource, corpus, generator, index, vectors, searchOptions, documents);
+        }
 
         // The first upsert makes sure of the HNSW index (once per process); drop it for the bulk load, build it after.
         var first = corpus.Document(0);
@@ -84,6 +96,12 @@ internal static class SearchScaleScenario
             "VACUUM ANALYZE");
         await Console.Error.WriteLineAsync($"Loaded {documents} documents in {loaded:F0} s; HNSW index and VACUUM ANALYZE in {clock.Elapsed.TotalSeconds - loaded:F0} s.");
         new Figure($"search.scale.postgres.{documents}.index", Math.Round(documents / loaded), "docs/s").Print();
+        return await QueryAsync(dataSource, corpus, generator, index, vectors, searchOptions, documents);
+    }
+
+    private static async Task<int> QueryAsync(
+        NpgsqlDataSource dataSource, SyntheticCorpus corpus, SyntheticEmbeddingGenerator generator, SemanticSearchIndex index, VectorIndexSearch vectors, IOptions<SearchOptions> searchOptions, int documents)
+    {
 
         var queries = Enumerable.Range(0, Queries + WarmUp).Select(_ => corpus.Query()).ToList();
         foreach (var (text, vector) in queries)

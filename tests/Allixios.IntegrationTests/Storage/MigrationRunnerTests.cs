@@ -23,7 +23,7 @@ public sealed class MigrationRunnerTests
         await using var database = await PostgresTestDatabase.CreateAsync();
         var dataSource = database.CreateDataSource();
         var runner = new MigrationRunner(dataSource);
-        string[] tables = ["tenants", "api_keys", "audit_log", "jobs", "job_events", "job_dependencies", "cron_schedules", "search_documents", "search_postings", "search_terms", "search_stats", "search_vector_indexes", "search_vectors", "budgets", "budget_reservations", "budget_holds", "usage_ledger", "quality_scores", "job_results", "webhook_subscriptions", "webhook_messages", "webhook_attempts", "search_query_log", "search_clicks", "search_interactions", "search_experiments", "n8n_workflow_versions"];
+        string[] tables = ["tenants", "api_keys", "audit_log", "jobs", "job_events", "job_dependencies", "cron_schedules", "search_documents", "search_postings", "search_terms", "search_stats", "search_document_terms", "search_vector_indexes", "search_vectors", "budgets", "budget_reservations", "budget_holds", "usage_ledger", "quality_scores", "job_results", "webhook_subscriptions", "webhook_messages", "webhook_attempts", "search_query_log", "search_clicks", "search_interactions", "search_experiments", "n8n_workflow_versions"];
 
         Assert.Equal(MigrationCatalog.All.Count, await runner.MigrateAsync());
         Assert.Equal(MigrationCatalog.All[^1].Version, runner.LatestVersion);
