@@ -158,6 +158,19 @@ public sealed class AllixiosHostStartupTests : IDisposable
         Assert.NotNull(host.Services.GetRequiredService<MigrationRunner>());
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1", "-c jit=off")]
+    [InlineData("Host=127.0.0.1;Port=1;Options=-c statement_timeout=5000", "-c statement_timeout=5000 -c jit=off")]
+    [InlineData("Host=127.0.0.1;Port=1;Options=-c jit=on", "-c jit=on")]
+    public void Connections_turn_off_postgres_jit_unless_the_connection_string_sets_it(string connectionString, string expectedOptions)
+    {
+        using var host = BuildHost(services => services.AddAllixios().UsePostgres(connectionString));
+
+        var dataSource = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+
+        Assert.Equal(expectedOptions, new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Options);
+    }
+
     public void Dispose() => _logs.Dispose();
 
     private static AllixiosStartup StartupOf(IHost host) => host.Services.GetServices<IHostedService>().OfType<AllixiosStartup>().Single();
