@@ -17,13 +17,14 @@ internal static class N8nBridgeConfiguration
     public static void AddTo(IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        if (section["BaseAddress"] is { Length: > 0 } && section["ApiKey"] is { Length: > 0 })
+        var configured = section["BaseAddress"] is { Length: > 0 } && section["ApiKey"] is { Length: > 0 };
+        if (configured)
         {
             services.AddN8nClient(o => section.Bind(o));
         }
 
         services.AddN8nWorkflowManagement(o => section.GetSection("Analysis").Bind(o));
-        if (!services.Any(d => d.ServiceType == typeof(IN8nClient)))
+        if (!configured)
         {
             // Version control needs the client. Left registered, it would fail the container's validation at start
             // (on in the Development environment, which `dotnet run` uses), instead of the routes answering 412.
