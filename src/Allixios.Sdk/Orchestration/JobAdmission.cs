@@ -21,6 +21,7 @@ internal sealed partial class JobAdmission(
     ILogger<JobAdmission> logger)
 {
     private readonly ConcurrentDictionary<string, long> _noBudgetsUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _budgetLookups = new(StringComparer.Ordinal);
 
     /// <summary>Admits <paramref name="job"/>, or says why not, until when, and what to do about it.</summary>
     public async ValueTask<AdmissionDecision> AdmitAsync(Job job, CancellationToken cancellationToken)
@@ -110,17 +111,36 @@ internal sealed partial class JobAdmission(
             return true;
         }
 
-        var none = (await budgetStore.ListAsync(tenantId, cancellationToken)).Count == 0;
-        if (none)
-        {
-            _noBudgetsUntil[tenantId] = nowTicks + (long)(settings.NoBudgetCacheDuration.TotalSeconds * time.TimestampFrequency);
-        }
-        else
-        {
-            _noBudgetsUntil.TryRemove(tenantId, out _);
-        }
+        // One look per tenant at a time: when the remembered answer runs out, every job admitted at that moment (as many
+        // as the worker's slots) would otherwise ask the database the same question at once. The look starts only once
+        // it is in the map (Lazy), so it always finds itself there to remove when it ends, even when it ends at once.
+        Lazy<Task<bool>>? created = null;
+        created = new Lazy<Task<bool>>(() => LookUpNoBudgetsAsync(tenantId, settings, created!));
+        var lookup = _budgetLookups.GetOrAdd(tenantId, created);
+        return await lookup.Value.WaitAsync(cancellationToken);
+    }
 
-        return none;
+    // Shared by every caller waiting for it, so it runs to its end whichever of them gives up first.
+    private async Task<bool> LookUpNoBudgetsAsync(string tenantId, JobAdmissionOptions settings, Lazy<Task<bool>> self)
+    {
+        try
+        {
+            var none = (await budgetStore.ListAsync(tenantId, CancellationToken.None)).Count == 0;
+            if (none)
+            {
+                _noBudgetsUntil[tenantId] = time.GetTimestamp() + (long)(settings.NoBudgetCacheDuration.TotalSeconds * time.TimestampFrequency);
+            }
+            else
+            {
+                _noBudgetsUntil.TryRemove(tenantId, out _);
+            }
+
+            return none;
+        }
+        finally
+        {
+            _budgetLookups.TryRemove(KeyValuePair.Create(tenantId, self));
+        }
     }
 
     private AdmissionDecision Refuse(Job job, string reason, DateTimeOffset retryAt)

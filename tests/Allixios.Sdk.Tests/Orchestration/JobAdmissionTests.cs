@@ -114,12 +114,41 @@ public sealed class JobAdmissionTests
         Assert.Equal(0, (await client.GetAsync(Tenant, second.Id)).Attempt - 1);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Jobs_admitted_together_for_a_tenant_without_budgets_share_one_look_at_its_budgets()
+    {
+        var store = new HeldListBudgetStore(new InMemoryBudgetStore(TimeProvider.System));
+        using var host = await StartAsync(o => o.NoBudgetCacheDuration = TimeSpan.FromMinutes(1), services: s => s.AddSingleton<IBudgetStore>(store));
+        var (client, _) = Clients(host);
+
+        // The worker's four slots lease four jobs; each waits to be admitted while the one look at the budgets is held.
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            jobs.Add((await client.EnqueueAsync(Tenant, new NewJob("generate", "{}") { EstimatedCost = 1m })).Job.Id);
+        }
+
+        foreach (var id in jobs)
+        {
+            await WaitAsync(client, id, j => j.State == JobState.Running);
+        }
+
+        store.Release.TrySetResult();
+        foreach (var id in jobs)
+        {
+            await WaitAsync(client, id, j => j.State == JobState.Succeeded);
+        }
+
+        Assert.Equal(1, store.Lists);
+    }
+
     private static (JobClient Jobs, BudgetClient Budgets) Clients(IHost host) =>
         (host.Services.GetRequiredService<JobClient>(), host.Services.GetRequiredService<BudgetClient>());
 
-    private static async Task<IHost> StartAsync(Action<JobAdmissionOptions>? admission = null, Action<UsageOptions>? usage = null)
+    private static async Task<IHost> StartAsync(Action<JobAdmissionOptions>? admission = null, Action<UsageOptions>? usage = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        services?.Invoke(builder.Services);
         var allixios = builder.Services.AddAllixios(o => o.InstanceName = "test-host");
         allixios.AddOrchestration(o =>
         {
@@ -191,5 +220,38 @@ public sealed class JobAdmissionTests
                 throw new InvalidOperationException("provider returned 500");
             }
         }
+    }
+
+    /// <summary>A budget store whose listing waits for <see cref="Release"/> and is counted.</summary>
+    private sealed class HeldListBudgetStore(IBudgetStore inner) : IBudgetStore
+    {
+        private int _lists;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Lists => Volatile.Read(ref _lists);
+
+        public async ValueTask<IReadOnlyList<Budget>> ListAsync(string tenantId, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _lists);
+            await Release.Task.WaitAsync(cancellationToken);
+            return await inner.ListAsync(tenantId, cancellationToken);
+        }
+
+        public ValueTask<Budget> CreateAsync(Budget budget, CancellationToken cancellationToken = default) => inner.CreateAsync(budget, cancellationToken);
+
+        public ValueTask<Budget?> GetAsync(string tenantId, Guid budgetId, CancellationToken cancellationToken = default) => inner.GetAsync(tenantId, budgetId, cancellationToken);
+
+        public ValueTask<Budget?> UpdateAsync(string tenantId, Guid budgetId, BudgetChanges changes, CancellationToken cancellationToken = default) => inner.UpdateAsync(tenantId, budgetId, changes, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(string tenantId, Guid budgetId, CancellationToken cancellationToken = default) => inner.DeleteAsync(tenantId, budgetId, cancellationToken);
+
+        public ValueTask<ReservationResult> ReserveAsync(Guid reservationId, ReservationRequest request, CancellationToken cancellationToken = default) => inner.ReserveAsync(reservationId, request, cancellationToken);
+
+        public ValueTask<bool> SettleAsync(BudgetReservation reservation, decimal actualCost, CancellationToken cancellationToken = default) => inner.SettleAsync(reservation, actualCost, cancellationToken);
+
+        public ValueTask<bool> ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default) => inner.ReleaseAsync(reservation, cancellationToken);
+
+        public ValueTask<int> ExpireReservationsAsync(int maxReservations, CancellationToken cancellationToken = default) => inner.ExpireReservationsAsync(maxReservations, cancellationToken);
     }
 }
