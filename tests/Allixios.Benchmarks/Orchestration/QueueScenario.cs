@@ -49,7 +49,11 @@ internal static class QueueScenario
             // A throwaway host works jobs first, in this process: the measured worker then runs code the JIT has already
             // optimised (tiered compilation promotes a method only after it ran a while), as a long-running host does.
             // Without it a run of a few seconds spends a quarter of its CPU compiling and in unoptimised code.
-            await WarmUpWorkerAsync(_ => { }, WorkerWarmUp, concurrency);
+            for (var round = 0; round < WorkerWarmUpRounds; round++)
+            {
+                await WarmUpWorkerAsync(_ => { }, WorkerWarmUp, concurrency);
+            }
+
             var (enqueue, work) = await MeasureAsync(_ => { }, jobs ?? 200_000, concurrency, producers: 4);
             new Figure("queue.memory.enqueue", Math.Round(enqueue.PerSecond), "jobs/s").Print();
             new Figure("queue.memory.work", Math.Round(work.PerSecond), "jobs/s").Print();
@@ -64,8 +68,11 @@ internal static class QueueScenario
         return 2;
     }
 
-    // Jobs the throwaway host works before the measured in-memory run (about half a second's work).
+    // Jobs each throwaway host works before the measured in-memory run (about half a second's work), and how many hosts:
+    // a method is compiled again with profiling and only then optimised, each step after it was called a while, so one
+    // short round leaves much of the code unoptimised.
     private const int WorkerWarmUp = 50_000;
+    private const int WorkerWarmUpRounds = 10;
 
     private static async Task WarmUpWorkerAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency)
     {
@@ -75,8 +82,8 @@ internal static class QueueScenario
         await host.StartAsync();
         await probe.AllHandled.WaitAsync(TimeSpan.FromMinutes(3));
         await host.StopAsync();
-        // Tiered compilation promotes methods on a background thread once calls settle: let it finish.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Tiered compilation promotes methods on a background thread once calls settle: let it catch up.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
         await Console.Error.WriteLineAsync($"worker warmed up on {jobs} jobs in a throwaway host");
     }
 
