@@ -21,6 +21,10 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private readonly SortedSet<(long RunAt, Guid Id)> _waiting = [];
     private readonly Dictionary<string, long> _running = new(StringComparer.Ordinal);
 
+    // The running jobs by lease token: a table as small as the jobs in hand, so checking a lease (every completion does)
+    // does not look through the table of every job kept, finished ones included, whose lookups miss the cache.
+    private readonly Dictionary<Guid, Entry> _leased = [];
+
     // Lease tokens: a random half, drawn once, and a count, so a lease costs no draw from the system's random source; a
     // token is unique to its lease, which is all the queue asks of it (it never leaves the process).
     private readonly ulong _leaseTokenPrefix = (ulong)Random.Shared.NextInt64();
@@ -155,6 +159,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 var entry = chosen[i];
                 var token = NextLeaseToken();
                 entry.LeaseToken = token;
+                _leased.Add(token, entry);
                 var from = BeginChange(entry, JobState.Running);
                 entry.State = JobState.Running;
                 entry.UpdatedAt = now;
@@ -490,13 +495,24 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private Entry? Find(string tenantId, Guid jobId) =>
         _jobs.TryGetValue(jobId, out var entry) && entry.TenantId == tenantId ? entry : null;
 
+    // Only running jobs are in _leased, each under its current token.
     private Entry? Held(JobLease lease) =>
-        _jobs.TryGetValue(lease.Job.Id, out var entry) && entry.State == JobState.Running && entry.LeaseToken == lease.Token ? entry : null;
+        _leased.TryGetValue(lease.Token, out var entry) && entry.Id == lease.Job.Id ? entry : null;
+
+    // Called under the gate whenever a job stops running: its token no longer holds it.
+    private void EndLease(Entry entry)
+    {
+        if (entry.LeaseToken is { } token)
+        {
+            _leased.Remove(token);
+            entry.LeaseToken = null;
+        }
+    }
 
     private void Finish(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error)
     {
         var from = BeginChange(entry, to);
-        entry.LeaseToken = null;
+        EndLease(entry);
         entry.State = to;
         entry.UpdatedAt = now;
         entry.FinishedAt = now;
@@ -511,7 +527,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private void Retry(Entry entry, DateTimeOffset now, DateTimeOffset runAt, string error, string? worker)
     {
         var from = BeginChange(entry, JobState.Retrying);
-        entry.LeaseToken = null;
+        EndLease(entry);
         entry.State = JobState.Retrying;
         entry.UpdatedAt = now;
         entry.RunAt = runAt;
