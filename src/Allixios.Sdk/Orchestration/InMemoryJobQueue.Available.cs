@@ -10,22 +10,23 @@ public sealed partial class InMemoryJobQueue
 
     private void TrackAvailable(Entry entry, bool add)
     {
-        var job = entry.Job;
         if (add)
         {
-            if (!_availableByTenant.TryGetValue(job.TenantId, out var tenant))
+            if (!_availableByTenant.TryGetValue(entry.TenantId, out var tenant))
             {
-                _availableByTenant[job.TenantId] = tenant = new TenantAvailable();
+                _availableByTenant[entry.TenantId] = tenant = new TenantAvailable();
             }
 
-            if (!tenant.ByType.TryGetValue(job.Type, out var queue))
+            if (!tenant.ByType.TryGetValue(entry.Type, out var queue))
             {
-                tenant.ByType[job.Type] = queue = new TypeQueue(tenant);
+                tenant.ByType[entry.Type] = queue = new TypeQueue(tenant);
             }
 
             entry.AvailableGeneration++;
             entry.AvailableIn = queue;
-            queue.Add(entry, new DispatchKey(JobAging.DispatchAt(job).UtcTicks, job.CreatedAt.UtcTicks, entry.Sequence));
+            // JobAging.DispatchAt, from the entry's fields.
+            var dispatchAt = entry.RunAt - (JobAging.StepPerPriority * entry.Enqueued.Priority);
+            queue.Add(entry, new DispatchKey(dispatchAt.UtcTicks, entry.Enqueued.CreatedAt.UtcTicks, entry.Sequence));
             tenant.Live++;
             return;
         }
@@ -39,10 +40,10 @@ public sealed partial class InMemoryJobQueue
         if (own.Live == 0)
         {
             // Whatever is left in the queue is stale.
-            owner.ByType.Remove(job.Type);
+            owner.ByType.Remove(entry.Type);
             if (owner.Live == 0)
             {
-                _availableByTenant.Remove(job.TenantId);
+                _availableByTenant.Remove(entry.TenantId);
             }
         }
     }
@@ -200,7 +201,7 @@ public sealed partial class InMemoryJobQueue
         }
 
         private static bool IsLive(Entry entry, long generation) =>
-            entry.Job.State == JobState.Available && entry.AvailableGeneration == generation;
+            entry.State == JobState.Available && entry.AvailableGeneration == generation;
 
         private bool PeekLane(out DispatchKey key)
         {

@@ -22,7 +22,7 @@ public sealed partial class InMemoryJobQueue
             {
                 var entry = new Entry(job, ++_sequence);
                 Track(entry, add: true);
-                entry.History.Add(new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null));
+                entry.AddEvent(job.CreatedAt, from: null, job.State, worker: null, error: null, progress: null);
                 _jobs.Add(job.Id, entry);
             }
 
@@ -48,29 +48,28 @@ public sealed partial class InMemoryJobQueue
     // Called under the gate once a job finished (succeeded, dead-lettered or cancelled).
     private void SettleDependents(Entry finished, DateTimeOffset now)
     {
-        var job = finished.Job;
-        _dependencies.Remove(job.Id);
-        if (!_dependents.Remove(job.Id, out var dependents))
+        _dependencies.Remove(finished.Id);
+        if (!_dependents.Remove(finished.Id, out var dependents))
         {
             return;
         }
 
-        foreach (var entry in dependents.Select(id => _jobs.GetValueOrDefault(id)).OfType<Entry>().Where(e => e.Job.State == JobState.Waiting))
+        foreach (var entry in dependents.Select(id => _jobs.GetValueOrDefault(id)).OfType<Entry>().Where(e => e.State == JobState.Waiting))
         {
-            if (job.State != JobState.Succeeded)
+            if (finished.State != JobState.Succeeded)
             {
                 // Finish settles this job's own dependents in turn, so a failure cancels everything downstream.
-                Finish(entry, JobState.Cancelled, now, worker: null, JobDependencies.CancelReason(job.Id, job.Type, job.State));
+                Finish(entry, JobState.Cancelled, now, worker: null, JobDependencies.CancelReason(finished.Id, finished.Type, finished.State));
                 continue;
             }
 
             // A dependency gone from the table finished long ago and was deleted after its retention: only succeeded
             // ones can be, as a failed one would have cancelled this job already.
-            if (_dependencies[entry.Job.Id].All(d => !_jobs.TryGetValue(d, out var e) || e.Job.State == JobState.Succeeded))
+            if (_dependencies[entry.Id].All(d => !_jobs.TryGetValue(d, out var e) || e.State == JobState.Succeeded))
             {
-                _dependencies.Remove(entry.Job.Id);
+                _dependencies.Remove(entry.Id);
                 var to = JobDependencies.ReleasedState(entry.Job, now);
-                Move(entry, entry.Job with { State = to, UpdatedAt = now }, worker: null, error: null);
+                Move(entry, to, now);
                 if (to == JobState.Available)
                 {
                     Signal();

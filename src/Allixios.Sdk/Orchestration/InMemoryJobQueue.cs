@@ -21,6 +21,10 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     private readonly SortedSet<(long RunAt, Guid Id)> _waiting = [];
     private readonly Dictionary<string, long> _running = new(StringComparer.Ordinal);
 
+    // The running jobs by lease token: a table as small as the jobs in hand, so checking a lease (every completion does)
+    // does not look through the table of every job kept, finished ones included, whose lookups miss the cache.
+    private readonly Dictionary<Guid, Entry> _leased = [];
+
     // Lease tokens: a random half, drawn once, and a count, so a lease costs no draw from the system's random source; a
     // token is unique to its lease, which is all the queue asks of it (it never leaves the process).
     private readonly ulong _leaseTokenPrefix = (ulong)Random.Shared.NextInt64();
@@ -90,7 +94,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     {
         lock (_gate)
         {
-            IReadOnlyList<JobEvent> history = Find(tenantId, jobId)?.History.ToList() ?? [];
+            IReadOnlyList<JobEvent> history = Find(tenantId, jobId)?.History() ?? [];
             return ValueTask.FromResult(history);
         }
     }
@@ -101,15 +105,16 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
+            // Filtered on the entries' fields, so only the page's records are made.
             IReadOnlyList<Job> page = _jobs.Values
-                .Select(e => e.Job)
-                .Where(j => j.TenantId == query.TenantId
-                    && (query.State is null || j.State == query.State)
-                    && (query.Type is null || j.Type == query.Type)
-                    && (query.Tag is null || j.Tags.Contains(query.Tag))
-                    && (query.Before is null || j.Id.CompareTo(query.Before.Value) < 0))
-                .OrderByDescending(j => j.Id)
+                .Where(e => e.TenantId == query.TenantId
+                    && (query.State is null || e.State == query.State)
+                    && (query.Type is null || e.Type == query.Type)
+                    && (query.Tag is null || e.Enqueued.Tags.Contains(query.Tag))
+                    && (query.Before is null || e.Id.CompareTo(query.Before.Value) < 0))
+                .OrderByDescending(e => e.Id)
                 .Take(query.Limit)
+                .Select(e => e.Job)
                 .ToList();
             return ValueTask.FromResult(page);
         }
@@ -121,9 +126,8 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         lock (_gate)
         {
             IReadOnlyList<JobCount> counts = _jobs.Values
-                .Select(e => e.Job)
-                .Where(j => j.TenantId == tenantId)
-                .GroupBy(j => (j.Type, j.State))
+                .Where(e => e.TenantId == tenantId)
+                .GroupBy(e => (e.Type, e.State))
                 .Select(g => new JobCount(g.Key.Type, g.Key.State, g.LongCount()))
                 .OrderBy(c => c.Type, StringComparer.Ordinal)
                 .ThenBy(c => c.State)
@@ -155,15 +159,15 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 var entry = chosen[i];
                 var token = NextLeaseToken();
                 entry.LeaseToken = token;
-                Move(entry, entry.Job with
-                {
-                    State = JobState.Running,
-                    UpdatedAt = now,
-                    Attempt = entry.Job.Attempt + 1,
-                    LeaseOwner = request.WorkerId,
-                    LeaseExpiresAt = expires,
-                    Progress = null,
-                }, request.WorkerId, error: null);
+                _leased.Add(token, entry);
+                var from = BeginChange(entry, JobState.Running);
+                entry.State = JobState.Running;
+                entry.UpdatedAt = now;
+                entry.Attempt++;
+                entry.LeaseOwner = request.WorkerId;
+                entry.LeaseExpiresAt = expires;
+                entry.Progress = null;
+                EndChange(entry, from, request.WorkerId, error: null);
                 leases[i] = new JobLease(entry.Job, token, request.WorkerId);
             }
 
@@ -193,10 +197,10 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                     break;
                 }
 
-                var job = _jobs[id].Job;
-                if (types is null || types.Contains(job.Type))
+                var entry = _jobs[id];
+                if (types is null || types.Contains(entry.Type))
                 {
-                    available[job.TenantId] = available.GetValueOrDefault(job.TenantId) + 1;
+                    available[entry.TenantId] = available.GetValueOrDefault(entry.TenantId) + 1;
                 }
             }
 
@@ -220,7 +224,9 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 return ValueTask.FromResult(false);
             }
 
-            entry.Job = entry.Job with { LeaseExpiresAt = now + leaseDuration, UpdatedAt = now };
+            entry.LeaseExpiresAt = now + leaseDuration;
+            entry.UpdatedAt = now;
+            entry.Changed();
             return ValueTask.FromResult(true);
         }
     }
@@ -239,8 +245,10 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 return ValueTask.FromResult(false);
             }
 
-            entry.Job = entry.Job with { Progress = progress, UpdatedAt = now };
-            entry.History.Add(new JobEvent(entry.Job.Id, now, JobState.Running, JobState.Running, lease.WorkerId, entry.Job.Attempt, Error: null, progress));
+            entry.Progress = progress;
+            entry.UpdatedAt = now;
+            entry.Changed();
+            entry.AddEvent(now, JobState.Running, JobState.Running, lease.WorkerId, error: null, progress);
             return ValueTask.FromResult(true);
         }
     }
@@ -297,17 +305,16 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 return ValueTask.FromResult<JobState?>(null);
             }
 
-            if (retryAt is { } at && entry.Job.Attempt < entry.Job.MaxAttempts)
+            if (retryAt is { } at && entry.Attempt < entry.Enqueued.MaxAttempts)
             {
-                entry.LeaseToken = null;
-                Move(entry, entry.Job with { State = JobState.Retrying, UpdatedAt = now, RunAt = at, LastError = failure, LeaseOwner = null, LeaseExpiresAt = null }, lease.WorkerId, failure);
+                Retry(entry, now, at, failure, lease.WorkerId);
             }
             else
             {
                 Finish(entry, JobState.DeadLettered, now, lease.WorkerId, failure);
             }
 
-            return ValueTask.FromResult<JobState?>(entry.Job.State);
+            return ValueTask.FromResult<JobState?>(entry.State);
         }
     }
 
@@ -328,17 +335,9 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
                 return ValueTask.FromResult(false);
             }
 
-            entry.LeaseToken = null;
-            Move(entry, entry.Job with
-            {
-                State = JobState.Retrying,
-                UpdatedAt = now,
-                Attempt = entry.Job.Attempt - 1,
-                RunAt = runAt > now ? runAt : now,
-                LastError = reason,
-                LeaseOwner = null,
-                LeaseExpiresAt = null,
-            }, lease.WorkerId, reason);
+            // Not the job's fault: the attempt is given back.
+            entry.Attempt--;
+            Retry(entry, now, runAt > now ? runAt : now, reason, lease.WorkerId);
             return ValueTask.FromResult(true);
         }
     }
@@ -362,8 +361,14 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         lock (_gate)
         {
             var entry = Find(tenantId, jobId) ?? throw JobErrors.NotFound(tenantId, jobId);
-            JobStateMachine.EnsureRedrivable(jobId, entry.Job.State);
-            Move(entry, entry.Job with { State = JobState.Available, UpdatedAt = now, Attempt = 0, RunAt = now, FinishedAt = null }, worker: null, error: null);
+            JobStateMachine.EnsureRedrivable(jobId, entry.State);
+            var from = BeginChange(entry, JobState.Available);
+            entry.State = JobState.Available;
+            entry.UpdatedAt = now;
+            entry.Attempt = 0;
+            entry.RunAt = now;
+            entry.FinishedAt = null;
+            EndChange(entry, from, worker: null, error: null);
             Signal();
             return ValueTask.FromResult(entry.Job);
         }
@@ -376,21 +381,20 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         lock (_gate)
         {
             var expired = _jobs.Values
-                .Where(e => e.Job.State == JobState.Running && e.Job.LeaseExpiresAt <= now)
-                .OrderBy(e => e.Job.LeaseExpiresAt)
+                .Where(e => e.State == JobState.Running && e.LeaseExpiresAt <= now)
+                .OrderBy(e => e.LeaseExpiresAt)
                 .Take(maxJobs)
                 .ToList();
             foreach (var entry in expired)
             {
-                var error = LeaseExpiredError(entry.Job);
-                if (entry.Job.Attempt < entry.Job.MaxAttempts)
+                var error = LeaseExpiredError(entry.LeaseOwner);
+                if (entry.Attempt < entry.Enqueued.MaxAttempts)
                 {
-                    entry.LeaseToken = null;
-                    Move(entry, entry.Job with { State = JobState.Retrying, UpdatedAt = now, RunAt = now, LastError = error, LeaseOwner = null, LeaseExpiresAt = null }, entry.Job.LeaseOwner, error);
+                    Retry(entry, now, now, error, entry.LeaseOwner);
                 }
                 else
                 {
-                    Finish(entry, JobState.DeadLettered, now, entry.Job.LeaseOwner, error);
+                    Finish(entry, JobState.DeadLettered, now, entry.LeaseOwner, error);
                 }
             }
 
@@ -404,17 +408,17 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         lock (_gate)
         {
             var old = _jobs.Values
-                .Where(e => JobStateMachine.IsFinished(e.Job.State) && e.Job.FinishedAt < finishedBefore)
-                .OrderBy(e => e.Job.FinishedAt)
+                .Where(e => JobStateMachine.IsFinished(e.State) && e.FinishedAt < finishedBefore)
+                .OrderBy(e => e.FinishedAt)
                 .Take(maxJobs)
                 .ToList();
             foreach (var entry in old)
             {
                 // Finished jobs are in no index, so removing them from the table is enough.
-                _jobs.Remove(entry.Job.Id);
-                if (entry.Job.IdempotencyKey is { } key)
+                _jobs.Remove(entry.Id);
+                if (entry.Enqueued.IdempotencyKey is { } key)
                 {
-                    _idempotencyKeys.Remove((entry.Job.TenantId, key));
+                    _idempotencyKeys.Remove((entry.TenantId, key));
                 }
             }
 
@@ -459,7 +463,7 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
 
         var entry = new Entry(job, ++_sequence);
         Track(entry, add: true);
-        entry.History.Add(new JobEvent(job.Id, job.CreatedAt, From: null, job.State, Worker: null, job.Attempt, Error: null, Progress: null));
+        entry.AddEvent(job.CreatedAt, from: null, job.State, worker: null, error: null, progress: null);
         _jobs.Add(job.Id, entry);
         if (job.IdempotencyKey is { } newKey)
         {
@@ -478,8 +482,8 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
         return new Guid(bytes);
     }
 
-    internal static string LeaseExpiredError(Job job) =>
-        $"The lease of worker '{job.LeaseOwner}' expired without a heartbeat: the worker stopped or hung.";
+    internal static string LeaseExpiredError(string? leaseOwner) =>
+        $"The lease of worker '{leaseOwner}' expired without a heartbeat: the worker stopped or hung.";
 
     // Called under the gate; continuations run asynchronously, so waking waiters never runs their code under it.
     private void Signal()
@@ -489,30 +493,75 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     }
 
     private Entry? Find(string tenantId, Guid jobId) =>
-        _jobs.TryGetValue(jobId, out var entry) && entry.Job.TenantId == tenantId ? entry : null;
+        _jobs.TryGetValue(jobId, out var entry) && entry.TenantId == tenantId ? entry : null;
 
+    // Only running jobs are in _leased, each under its current token.
     private Entry? Held(JobLease lease) =>
-        _jobs.TryGetValue(lease.Job.Id, out var entry) && entry.Job.State == JobState.Running && entry.LeaseToken == lease.Token ? entry : null;
+        _leased.TryGetValue(lease.Token, out var entry) && entry.Id == lease.Job.Id ? entry : null;
+
+    // Called under the gate whenever a job stops running: its token no longer holds it.
+    private void EndLease(Entry entry)
+    {
+        if (entry.LeaseToken is { } token)
+        {
+            _leased.Remove(token);
+            entry.LeaseToken = null;
+        }
+    }
 
     private void Finish(Entry entry, JobState to, DateTimeOffset now, string? worker, string? error)
     {
-        JobStateMachine.EnsureAllowed(entry.Job.Id, entry.Job.State, to);
-        entry.LeaseToken = null;
-        Move(entry, entry.Job with { State = to, UpdatedAt = now, FinishedAt = now, LastError = error ?? entry.Job.LastError, LeaseOwner = null, LeaseExpiresAt = null }, worker, error);
+        var from = BeginChange(entry, to);
+        EndLease(entry);
+        entry.State = to;
+        entry.UpdatedAt = now;
+        entry.FinishedAt = now;
+        entry.LastError = error ?? entry.LastError;
+        entry.LeaseOwner = null;
+        entry.LeaseExpiresAt = null;
+        EndChange(entry, from, worker, error);
         SettleDependents(entry, now);
     }
 
-    // Called under the gate: next is the job as it becomes, its state and UpdatedAt (the time of the change) set; one copy
-    // of the record per change.
-    private void Move(Entry entry, Job next, string? worker, string? error)
+    // A running job handed back (failed with attempts left, deferred, or rescued): due again at runAt.
+    private void Retry(Entry entry, DateTimeOffset now, DateTimeOffset runAt, string error, string? worker)
     {
-        var from = entry.Job.State;
-        JobStateMachine.EnsureAllowed(next.Id, from, next.State);
+        var from = BeginChange(entry, JobState.Retrying);
+        EndLease(entry);
+        entry.State = JobState.Retrying;
+        entry.UpdatedAt = now;
+        entry.RunAt = runAt;
+        entry.LastError = error;
+        entry.LeaseOwner = null;
+        entry.LeaseExpiresAt = null;
+        EndChange(entry, from, worker, error);
+    }
+
+    // Called under the gate. A change is checked and taken out of the indexes (BeginChange), its fields set in place, then
+    // put back in the indexes and recorded (EndChange), with UpdatedAt the time of the change.
+    private JobState BeginChange(Entry entry, JobState to)
+    {
+        var from = entry.State;
+        JobStateMachine.EnsureAllowed(entry.Id, from, to);
         Track(entry, add: false);
-        entry.Job = next;
+        return from;
+    }
+
+    private void EndChange(Entry entry, JobState from, string? worker, string? error)
+    {
+        entry.Changed();
         Track(entry, add: true);
-        entry.History.Add(new JobEvent(next.Id, next.UpdatedAt, from, next.State, worker, next.Attempt, error, Progress: null));
+        entry.AddEvent(entry.UpdatedAt, from, entry.State, worker, error, progress: null);
         Observer?.OnStateChanged(entry.Job, from);
+    }
+
+    // Called under the gate: a change of state and nothing else (UpdatedAt set to now).
+    private void Move(Entry entry, JobState to, DateTimeOffset now)
+    {
+        var from = BeginChange(entry, to);
+        entry.State = to;
+        entry.UpdatedAt = now;
+        EndChange(entry, from, worker: null, error: null);
     }
 
     // Called under the gate: makes the scheduled and retrying jobs that are due available.
@@ -520,15 +569,13 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
     {
         while (_waiting.Count > 0 && _waiting.Min.RunAt <= now.UtcTicks)
         {
-            var entry = _jobs[_waiting.Min.Id];
-            Move(entry, entry.Job with { State = JobState.Available, UpdatedAt = now }, worker: null, error: null);
+            Move(_jobs[_waiting.Min.Id], JobState.Available, now);
         }
     }
 
     private void Track(Entry entry, bool add)
     {
-        var job = entry.Job;
-        switch (job.State)
+        switch (entry.State)
         {
             case JobState.Available:
                 TrackAvailable(entry, add);
@@ -536,40 +583,23 @@ public sealed partial class InMemoryJobQueue(TimeProvider time) : IJobQueue
             case JobState.Scheduled or JobState.Retrying:
                 if (add)
                 {
-                    _waiting.Add((job.RunAt.UtcTicks, job.Id));
+                    _waiting.Add((entry.RunAt.UtcTicks, entry.Id));
                 }
                 else
                 {
-                    _waiting.Remove((job.RunAt.UtcTicks, job.Id));
+                    _waiting.Remove((entry.RunAt.UtcTicks, entry.Id));
                 }
 
                 break;
             case JobState.Running:
-                ref var running = ref CollectionsMarshal.GetValueRefOrAddDefault(_running, job.TenantId, out _);
+                ref var running = ref CollectionsMarshal.GetValueRefOrAddDefault(_running, entry.TenantId, out _);
                 running += add ? 1 : -1;
                 if (running == 0)
                 {
-                    _running.Remove(job.TenantId);
+                    _running.Remove(entry.TenantId);
                 }
 
                 break;
         }
-    }
-
-    private sealed class Entry(Job job, long sequence)
-    {
-        public Job Job { get; set; } = job;
-
-        public long Sequence { get; } = sequence;
-
-        public Guid? LeaseToken { get; set; }
-
-        // Counts the times the job became available, so its stale queue items are told from its live one.
-        public long AvailableGeneration { get; set; }
-
-        // The queue it is available in; none when it is not available.
-        public TypeQueue? AvailableIn { get; set; }
-
-        public List<JobEvent> History { get; } = [];
     }
 }

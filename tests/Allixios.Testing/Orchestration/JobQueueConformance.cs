@@ -398,6 +398,31 @@ public abstract class JobQueueConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lease_that_pairs_one_job_with_another_jobs_token_changes_neither_job()
+    {
+        await EnqueueAsync();
+        await EnqueueAsync();
+        var leases = await DequeueAsync("worker-1");
+        Assert.Equal(2, leases.Count);
+        var (first, second) = (leases[0], leases[1]);
+        var forged = first with { Token = second.Token };
+
+        Assert.False(await Queue.CompleteAsync(forged));
+        Assert.Equal([false], await Queue.CompleteBatchAsync([forged]));
+        Assert.False(await Queue.HeartbeatAsync(forged, Lease));
+        Assert.False(await Queue.ReportProgressAsync(forged, new JobProgress(10, null)));
+        Assert.Null(await Queue.FailAsync(forged, "forged failure", retryAt: null));
+        Assert.False(await Queue.DeferAsync(forged, T0.AddMinutes(1), "forged deferral"));
+        Assert.Equal(JobState.Running, (await Queue.GetAsync(TenantA, first.Job.Id))!.State);
+        Assert.Equal(JobState.Running, (await Queue.GetAsync(TenantA, second.Job.Id))!.State);
+
+        Assert.Equal([true, true], await Queue.CompleteBatchAsync([first, second]));
+        Assert.Equal(JobState.Succeeded, (await Queue.GetAsync(TenantA, first.Job.Id))!.State);
+        Assert.Equal(JobState.Succeeded, (await Queue.GetAsync(TenantA, second.Job.Id))!.State);
+        Assert.Single(await Queue.GetHistoryAsync(TenantA, first.Job.Id), e => e.To == JobState.Succeeded);
+    }
+
+    [Fact]
     public async Task A_released_job_is_due_again_at_once_without_its_attempt_counted()
     {
         var job = (await Client.EnqueueAsync(TenantA, new NewJob(Noop, "{}") { MaxAttempts = 1 })).Job;
