@@ -33,7 +33,7 @@ internal static class QueueScenario
             // 20,000 keeps the run near a minute at the rates measured on the shared 2-core machines.
             var count = jobs ?? 20_000;
             var cost = new PostgresCost(database.SuperuserConnectionString);
-            var (enqueue, work) = await MeasureAsync(b => b.UsePostgres(database.ConnectionString), count, concurrency, producers: 4, cost);
+            var (enqueue, work) = await MeasureAsync(b => b.UsePostgres(database.ConnectionString), count, concurrency, producers: 4, new WarmUp(Rounds: 4, Jobs: 5_000), cost);
             var (bareInsert, bareWork) = await BareSkipLockedLoop.RunAsync(database.ConnectionString, count, loops: 4, cost);
             Figure.Compared("queue.postgres.enqueue", Math.Round(enqueue.PerSecond), "jobs/s", "bare-batched-insert", Math.Round(bareInsert.PerSecond)).Print();
             Figure.Compared("queue.postgres.work", Math.Round(work.PerSecond), "jobs/s", "bare-skip-locked", Math.Round(bareWork.PerSecond)).Print();
@@ -46,15 +46,7 @@ internal static class QueueScenario
 
         if (store == "memory")
         {
-            // A throwaway host works jobs first, in this process: the measured worker then runs code the JIT has already
-            // optimised (tiered compilation promotes a method only after it ran a while), as a long-running host does.
-            // Without it a run of a few seconds spends a quarter of its CPU compiling and in unoptimised code.
-            for (var round = 0; round < WorkerWarmUpRounds; round++)
-            {
-                await WarmUpWorkerAsync(_ => { }, WorkerWarmUp, concurrency);
-            }
-
-            var (enqueue, work) = await MeasureAsync(_ => { }, jobs ?? 200_000, concurrency, producers: 4);
+            var (enqueue, work) = await MeasureAsync(_ => { }, jobs ?? 200_000, concurrency, producers: 4, new WarmUp(Rounds: 10, Jobs: 50_000));
             new Figure("queue.memory.enqueue", Math.Round(enqueue.PerSecond), "jobs/s").Print();
             new Figure("queue.memory.work", Math.Round(work.PerSecond), "jobs/s").Print();
             // CPU time per job worked, all threads of the process: unlike jobs/s it hardly moves when other processes share
@@ -66,25 +58,6 @@ internal static class QueueScenario
 
         await Console.Error.WriteLineAsync($"Unknown store '{store}': use postgres or memory.");
         return 2;
-    }
-
-    // Jobs each throwaway host works before the measured in-memory run (about half a second's work), and how many hosts:
-    // a method is compiled again with profiling and only then optimised, each step after it was called a while, so one
-    // short round leaves much of the code unoptimised.
-    private const int WorkerWarmUp = 50_000;
-    private const int WorkerWarmUpRounds = 10;
-
-    private static async Task WarmUpWorkerAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency)
-    {
-        var probe = new NoopProbe(jobs);
-        using var host = BuildHost(store, probe, concurrency);
-        await EnqueueAsync(host.Services.GetRequiredService<JobClient>(), jobs, producers: 4);
-        await host.StartAsync();
-        await probe.AllHandled.WaitAsync(TimeSpan.FromMinutes(3));
-        await host.StopAsync();
-        // Tiered compilation promotes methods on a background thread once calls settle: let it catch up.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        await Console.Error.WriteLineAsync($"worker warmed up on {jobs} jobs in a throwaway host");
     }
 
     private static IHost BuildHost(Action<IAllixiosBuilder> store, NoopProbe probe, int concurrency)
@@ -111,16 +84,25 @@ internal static class QueueScenario
         }
     }
 
-    private static async Task<(PhaseFigures Enqueue, PhaseFigures Work)> MeasureAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency, int producers, PostgresCost? cost = null)
+    private static async Task<(PhaseFigures Enqueue, PhaseFigures Work)> MeasureAsync(Action<IAllixiosBuilder> store, int jobs, int concurrency, int producers, WarmUp warmUp, PostgresCost? cost = null)
     {
         // A long-running host compiles its code once, but the work phase of a fresh process is its first run: tiered
-        // compilation recompiled thousands of methods during it (a third of the client's CPU samples were the JIT's on
-        // PostgreSQL). So a first host enqueues and works a warm-up set and stops, and the measured host starts in a
-        // process whose code is compiled, as a worker's is after its first minute.
-        await RunHostAsync("warm-up host", store, Math.Max(jobs / 4, 5_000), concurrency, producers, cost: null);
+        // compilation compiled thousands of methods during it (a quarter to a third of the CPU went to the JIT and to
+        // unoptimised code). A method is compiled again with profiling and only then optimised, each step after it was
+        // called a while, so throwaway hosts in this process enqueue and work jobs over several rounds first (one round
+        // left much of the code unoptimised), and the measured host runs code compiled as a worker's is after its first
+        // minute.
+        for (var round = 1; round <= warmUp.Rounds; round++)
+        {
+            await RunHostAsync($"warm-up host {round}/{warmUp.Rounds}", store, warmUp.Jobs, concurrency, producers, cost: null);
+        }
+
         await WaitForJitToSettleAsync();
         return await RunHostAsync("measured host", store, jobs, concurrency, producers, cost);
     }
+
+    /// <summary>How many throwaway hosts work how many jobs each before the measured one.</summary>
+    private readonly record struct WarmUp(int Rounds, int Jobs);
 
     // Tier-1 recompilation runs in the background after methods reach their call counts; measuring before it ends would
     // count its CPU against the jobs.
