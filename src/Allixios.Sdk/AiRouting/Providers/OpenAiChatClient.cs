@@ -201,8 +201,7 @@ public sealed class OpenAiChatClient : IChatClient
             string? unreadable;
             try
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                if (await JsonSerializer.DeserializeAsync(stream, OpenAiWireJson.Default.ChatResponse, cancellationToken) is { } body)
+                if (OpenAiResponseReader.Read(await response.Content.ReadAsByteArrayAsync(cancellationToken)) is { } body)
                 {
                     return body;
                 }
