@@ -51,7 +51,7 @@ internal sealed class AiMeteredCall(BudgetClient? budgets, IUsageLedger? ledger,
 
         var now = time.GetUtcNow();
         await ledger.RecordAsync(
-            new UsageEntry(Guid.CreateVersion7(now), tenantId, now, report?.Cost ?? 0, AiCallMeter.Currency, outcome)
+            new UsageEntry(TimeOrderedIds.CreateVersion7(now), tenantId, now, report?.Cost ?? 0, AiCallMeter.Currency, outcome)
             {
                 ApiKeyId = apiKeyId,
                 JobId = jobId,

@@ -45,7 +45,7 @@ public sealed class AiProviderClients
         return settings.Kind switch
         {
             AiProviderKind.Anthropic => new AnthropicChatClient(RestService.For<IAnthropicApi>(http, Settings), provider, defaultMaxTokens, settings.BaseAddress),
-            _ => new OpenAiChatClient(RestService.For<IOpenAiApi>(http, Settings), provider, endpoint: settings.BaseAddress),
+            _ => new OpenAiChatClient(RestService.For<IOpenAiApi>(http, Settings), http, provider, settings.BaseAddress),
         };
     }
 

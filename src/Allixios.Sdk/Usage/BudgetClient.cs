@@ -122,7 +122,7 @@ public sealed class BudgetClient(IBudgetStore store, IOptions<UsageOptions> opti
         }
 
         var now = time.GetUtcNow();
-        var result = await store.ReserveAsync(Guid.CreateVersion7(now), new ReservationRequest(tenantId, apiKeyId, Round(maxCost), code, now + holdFor), cancellationToken);
+        var result = await store.ReserveAsync(TimeOrderedIds.CreateVersion7(now), new ReservationRequest(tenantId, apiKeyId, Round(maxCost), code, now + holdFor), cancellationToken);
         var tags = new TagList { { "outcome", result.IsGranted ? "granted" : "refused" } };
         UsageInstruments.BudgetReservations.Add(1, tags);
         if (result.IsGranted && result.Reservation.Warnings.Count > 0)

@@ -357,7 +357,7 @@ public sealed class AiCachingChatClient : DelegatingChatClient
             var properties = plan.Properties;
             var now = _time.GetUtcNow();
             await _ledger.RecordAsync(
-                new UsageEntry(Guid.CreateVersion7(now), plan.Tenant, now, 0m, AiCallMeter.Currency, UsageOutcome.Succeeded)
+                new UsageEntry(TimeOrderedIds.CreateVersion7(now), plan.Tenant, now, 0m, AiCallMeter.Currency, UsageOutcome.Succeeded)
                 {
                     ApiKeyId = Text(properties, AiRouter.ApiKeyIdProperty),
                     JobId = properties is not null && properties.TryGetValue(AiRouter.JobIdProperty, out var job) ? job switch

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -13,9 +14,13 @@ namespace Allixios.AiRouting.Providers;
 /// </summary>
 public sealed class OpenAiChatClient : IChatClient
 {
+    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+
     private readonly IOpenAiApi _api;
     private readonly string _provider;
     private readonly ChatClientMetadata _metadata;
+    private readonly HttpClient? _http;
+    private readonly Uri? _completions;
 
     /// <summary>Creates the client.</summary>
     /// <param name="api">The Refit client (its HttpClient carries the base address, key and resilience handler).</param>
@@ -31,10 +36,30 @@ public sealed class OpenAiChatClient : IChatClient
         _metadata = new ChatClientMetadata(provider, endpoint, defaultModel);
     }
 
+    /// <summary>
+    /// Creates the client with <paramref name="http"/> (the same client <paramref name="api"/> sends through) for the
+    /// unary completion, the router's hot path: it posts the same JSON to the same address as the Refit call, serialized
+    /// with source-generated metadata and without Refit's per-call request building (streams still go through Refit).
+    /// </summary>
+    internal OpenAiChatClient(IOpenAiApi api, HttpClient http, string provider, Uri? endpoint = null)
+        : this(api, provider, endpoint: endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        // As Refit joins them: the base address's path without its trailing slash, then the method's path.
+        var basePath = http.BaseAddress?.AbsolutePath.TrimEnd('/') ?? string.Empty;
+        _completions = new Uri(basePath + "/chat/completions", UriKind.Relative);
+    }
+
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
+        if (_http is not null)
+        {
+            return ToChatResponse(await CompleteDirectAsync(_http, request, cancellationToken), request);
+        }
+
         IApiResponse<OpenAiWire.ChatResponse> response;
         try
         {
@@ -52,17 +77,7 @@ public sealed class OpenAiChatClient : IChatClient
                 throw ProviderErrors.FromApiResponse(_provider, response, cancellationToken);
             }
 
-            var body = response.Content;
-            var choice = body.Choices is { Count: > 0 } choices ? choices[0] : null;
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, choice?.Message?.Content ?? ""))
-            {
-                ResponseId = body.Id,
-                ModelId = body.Model ?? request.Model,
-                CreatedAt = body.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-                FinishReason = ProviderRequests.FinishReason(choice?.FinishReason),
-                Usage = Usage(body.Usage),
-                RawRepresentation = body,
-            };
+            return ToChatResponse(response.Content, request);
         }
     }
 
@@ -143,6 +158,67 @@ public sealed class OpenAiChatClient : IChatClient
     public void Dispose()
     {
         // The HttpClient belongs to the factory that made it.
+    }
+
+    private static ChatResponse ToChatResponse(OpenAiWire.ChatResponse body, OpenAiWire.ChatRequest request)
+    {
+        var choice = body.Choices is { Count: > 0 } choices ? choices[0] : null;
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, choice?.Message?.Content ?? ""))
+        {
+            ResponseId = body.Id,
+            ModelId = body.Model ?? request.Model,
+            CreatedAt = body.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            FinishReason = ProviderRequests.FinishReason(choice?.FinishReason),
+            Usage = Usage(body.Usage),
+            RawRepresentation = body,
+        };
+    }
+
+    /// <summary>The unary completion over <paramref name="http"/>, with the errors the Refit call reports for the same failures.</summary>
+    private async Task<OpenAiWire.ChatResponse> CompleteDirectAsync(HttpClient http, OpenAiWire.ChatRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, _completions)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OpenAiWireJson.Default.ChatRequest)) { Headers = { ContentType = JsonUtf8 } },
+        };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
+        {
+            throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ProviderErrors.FromResponseAsync(_provider, response, cancellationToken);
+            }
+
+            string? unreadable;
+            try
+            {
+                if (OpenAiResponseReader.Read(await response.Content.ReadAsByteArrayAsync(cancellationToken)) is { } body)
+                {
+                    return body;
+                }
+
+                unreadable = null;
+            }
+            catch (JsonException ex)
+            {
+                unreadable = ex.Message;
+            }
+            catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
+            {
+                throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
+            }
+
+            throw new AiProviderException(AiFailureKind.Unavailable, _provider, $"{_provider} answered {(int)response.StatusCode} with a body that could not be read: {unreadable}", response.StatusCode);
+        }
     }
 
     private OpenAiWire.StreamChunk Parse(string data)
