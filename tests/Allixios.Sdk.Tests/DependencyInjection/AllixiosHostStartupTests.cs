@@ -171,6 +171,19 @@ public sealed class AllixiosHostStartupTests : IDisposable
         Assert.Equal(expectedOptions, new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Options);
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1", true)]
+    [InlineData("Host=127.0.0.1;Port=1;No Reset On Close=false", false)]
+    [InlineData("Host=127.0.0.1;Port=1;No Reset On Close=true", true)]
+    public void Pooled_connections_are_not_reset_on_return_unless_the_connection_string_asks_for_it(string connectionString, bool expectedNoReset)
+    {
+        using var host = BuildHost(services => services.AddAllixios().UsePostgres(connectionString));
+
+        var dataSource = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+
+        Assert.Equal(expectedNoReset, new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose);
+    }
+
     public void Dispose() => _logs.Dispose();
 
     private static AllixiosStartup StartupOf(IHost host) => host.Services.GetServices<IHostedService>().OfType<AllixiosStartup>().Single();
