@@ -201,7 +201,7 @@ public sealed class OpenAiChatClient : IChatClient
             string? unreadable;
             try
             {
-                if (OpenAiResponseReader.Read(await response.Content.ReadAsByteArrayAsync(cancellationToken)) is { } body)
+                if (JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), OpenAiWireJson.Default.ChatResponse) is { } body)
                 {
                     return body;
                 }
