@@ -33,11 +33,10 @@ public static class AllixiosPostgresBuilderExtensions
             dataSourceBuilder.UseVector();
             // Every Allixios statement keeps its settings transaction-local (SET LOCAL, set_config(…, true)) and releases
             // its advisory locks, so a pooled connection carries nothing over and needs no reset: resetting cost a few
-            // statements on every reuse, i.e. on every dequeue and completion of the job queue. (The queue's LISTEN holds its
-            // connection for the life of the process; one given back after an error only receives notifications nobody
-            // reads.) A connection string that
-            // names the option keeps its own choice. (Npgsql's own builder says it contains every keyword it knows, set
-            // or not, so the connection string is read by the plain one.)
+            // statements on every reuse, i.e. on every dequeue and completion of the job queue. (The queue's LISTEN holds
+            // its connection for the life of the process; one given back after an error only receives notifications
+            // nobody reads.) A connection string that names the option keeps its own choice; it is read by the plain
+            // builder, as Npgsql's own says it contains every keyword it knows, set or not.
             var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = dataSourceBuilder.ConnectionString };
             if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             {
