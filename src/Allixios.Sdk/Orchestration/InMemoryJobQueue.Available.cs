@@ -24,8 +24,7 @@ public sealed partial class InMemoryJobQueue
 
             entry.AvailableGeneration++;
             entry.AvailableIn = queue;
-            // JobAging.DispatchAt, from the entry's fields.
-            var dispatchAt = entry.RunAt - (JobAging.StepPerPriority * entry.Enqueued.Priority);
+            var dispatchAt = JobAging.DispatchMoment(entry.RunAt, entry.Enqueued.Priority);
             queue.Add(entry, new DispatchKey(dispatchAt.UtcTicks, entry.Enqueued.CreatedAt.UtcTicks, entry.Sequence));
             tenant.Live++;
             return;

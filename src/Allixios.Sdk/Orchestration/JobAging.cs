@@ -18,6 +18,9 @@ public static class JobAging
     public static DateTimeOffset DispatchAt(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return job.RunAt - (StepPerPriority * job.Priority);
+        return DispatchMoment(job.RunAt, job.Priority);
     }
+
+    /// <summary><see cref="DispatchAt"/> from the two fields it depends on, for a queue that keeps them apart from a record.</summary>
+    internal static DateTimeOffset DispatchMoment(DateTimeOffset runAt, int priority) => runAt - (StepPerPriority * priority);
 }

@@ -124,8 +124,8 @@ internal static class QueueScenario
         // One untimed batch per producer first: it opens and prepares the pooled connections, which a long-running host
         // does once. The bare loop runs after this and is warm too. The untimed jobs are worked with the others, so the
         // work phase counts them.
-        var warmUp = producers * EnqueueBatch;
-        var probe = new NoopProbe(warmUp + jobs);
+        var untimed = producers * EnqueueBatch;
+        var probe = new NoopProbe(untimed + jobs);
 
         // The jobs are enqueued through the built host's client before the host (and so its worker) starts, so the two
         // phases are measured apart.
@@ -136,16 +136,16 @@ internal static class QueueScenario
         }
 
         var client = host.Services.GetRequiredService<JobClient>();
-        await EnqueueAsync(client, warmUp, producers);
+        await EnqueueAsync(client, untimed, producers);
         var meter = await PhaseMeter.StartAsync(cost);
         await EnqueueAsync(client, jobs, producers);
         var enqueue = await meter.StopAsync(jobs);
-        await Console.Error.WriteLineAsync($"{label}: enqueued {jobs} jobs in {jobs / enqueue.PerSecond:F2} s (after {warmUp} untimed; {enqueue})");
+        await Console.Error.WriteLineAsync($"{label}: enqueued {jobs} jobs in {jobs / enqueue.PerSecond:F2} s (after {untimed} untimed; {enqueue})");
 
         meter = await PhaseMeter.StartAsync(cost);
         await host.StartAsync();
         await probe.AllHandled.WaitAsync(TimeSpan.FromMinutes(3));
-        var worked = warmUp + jobs;
+        var worked = untimed + jobs;
         var work = await meter.StopAsync(worked);
         await Console.Error.WriteLineAsync($"{label}: worked {worked} jobs in {worked / work.PerSecond:F2} s ({work})");
         await host.StopAsync();

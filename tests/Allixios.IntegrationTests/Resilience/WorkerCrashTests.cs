@@ -158,7 +158,6 @@ public sealed class WorkerCrashTests(MigratedPostgresDatabase database, ITestOut
             }
         }
 
-        output.WriteLine(text.ToString());
         return text.ToString();
     }
 }

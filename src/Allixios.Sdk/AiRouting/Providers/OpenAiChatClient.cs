@@ -198,26 +198,21 @@ public sealed class OpenAiChatClient : IChatClient
                 throw await ProviderErrors.FromResponseAsync(_provider, response, cancellationToken);
             }
 
-            string? unreadable;
+            OpenAiWire.ChatResponse? body;
             try
             {
-                if (JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), OpenAiWireJson.Default.ChatResponse) is { } body)
-                {
-                    return body;
-                }
-
-                unreadable = null;
+                body = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), OpenAiWireJson.Default.ChatResponse);
             }
             catch (JsonException ex)
             {
-                unreadable = ex.Message;
+                throw ProviderErrors.UnreadableBody(_provider, response.StatusCode, ex.Message);
             }
             catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
             {
                 throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
             }
 
-            throw new AiProviderException(AiFailureKind.Unavailable, _provider, $"{_provider} answered {(int)response.StatusCode} with a body that could not be read: {unreadable}", response.StatusCode);
+            return body ?? throw ProviderErrors.UnreadableBody(_provider, response.StatusCode, "the body is JSON null");
         }
     }
 

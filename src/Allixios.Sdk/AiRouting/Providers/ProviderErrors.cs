@@ -37,8 +37,12 @@ internal static class ProviderErrors
         var status = response.StatusCode.GetValueOrDefault();
         return !response.IsSuccessStatusCode
             ? FromStatus(provider, status, response.Headers, (response.Error as ApiException)?.Content)
-            : new AiProviderException(AiFailureKind.Unavailable, provider, $"{provider} answered {(int)status} with a body that could not be read: {response.Error?.InnerException?.Message ?? response.Error?.Message}", status);
+            : UnreadableBody(provider, status, response.Error?.InnerException?.Message ?? response.Error?.Message);
     }
+
+    /// <summary>A success status whose body is not the answer the API documents.</summary>
+    public static AiProviderException UnreadableBody(string provider, HttpStatusCode status, string? why) =>
+        new(AiFailureKind.Unavailable, provider, $"{provider} answered {(int)status} with a body that could not be read: {why}", status);
 
     public static AiProviderException FromStatus(string provider, HttpStatusCode status, HttpResponseHeaders? headers, string? body)
     {
