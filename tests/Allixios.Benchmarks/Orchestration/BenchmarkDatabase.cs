@@ -37,7 +37,6 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         return new BenchmarkDatabase(server, name, own, superuser);
     }
 
-    /// <summary>Leaves the database and its role in place on dispose, to look into afterwards (EXPLAIN, sizes).</summary>
     /// <summary>A database an earlier run kept (<c>--keep</c>), by name; its role gets a new password, and it is kept again.</summary>
     public static async Task<BenchmarkDatabase> ExistingAsync(string server, string name)
     {
@@ -50,6 +49,7 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Leaves the database and its role in place on dispose, to look into afterwards (EXPLAIN, sizes).</summary>
     public void Keep() => _kept = true;
 
     public async ValueTask DisposeAsync()
