@@ -71,8 +71,8 @@ public sealed class FairScheduler : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJobs, 1);
 
-        // The turns are planned under the lock and the queue is asked outside it, so several dequeues (of this worker's
-        // dispatch loops) can wait for the queue at once while each one's turns are still handed out in pass order.
+        // The turns are planned under the lock and the queue is asked outside it, so dequeues that overlap can wait for
+        // the queue at once while each one's turns are still handed out in pass order.
         List<(TenantShare Share, int Count)> plan;
         var waited = false;
         while (true)

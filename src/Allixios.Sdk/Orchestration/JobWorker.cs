@@ -76,13 +76,12 @@ internal sealed partial class JobWorker(
         // the worker down rather than piling them up.
         _completions = new WorkerCompletions(queue, OnCompletionsRecorded, maxPending: settings.Concurrency * 4);
 
-        // Several dequeues in flight when there are enough slots to share: while one waits for the queue (a round trip to
-        // PostgreSQL), another leases for the slots freed meanwhile. The fair scheduler plans each one's turns under its
-        // lock, so the shares stay fair however many are in flight.
-        var loops = Math.Clamp(settings.Concurrency / 16, 1, 4);
+        // One dequeue in flight at a time. Dequeues of one worker in flight together lease from the head of the same
+        // tenant's queue, and each one steps over (reads and tries to lock) the rows the others hold: with four of them a
+        // leased job cost the database twice the buffer reads (36 instead of 19) and three times the time of the claim.
         using var stopHeartbeats = new CancellationTokenSource();
         var heartbeats = HeartbeatAsync(settings, stopHeartbeats.Token);
-        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => DispatchAsync(settings, handled, stoppingToken)));
+        await DispatchAsync(settings, handled, stoppingToken);
 
         // Every leased job holds a slot until its handler returned and its outcome is recorded or handed to the completion
         // group: all slots free and no success pending means all have finished.
@@ -95,10 +94,10 @@ internal sealed partial class JobWorker(
     private async Task DispatchAsync(OrchestrationOptions settings, List<string> handled, CancellationToken stoppingToken)
     {
         // While the queue is backlogged, a dequeue per freed slot would cost a round trip per job: the loop waits briefly
-        // for a quarter of the slots to be free and leases them in one batch. The wait is bounded, so slots never idle
+        // for half of the slots to be free and leases them in one batch. The wait is bounded, so slots never idle
         // long behind long-running jobs, and skipped when the last dequeue found less than it asked for (no backlog:
         // a new job is leased at once).
-        var batchMinimum = Math.Max(1, settings.Concurrency / 4);
+        var batchMinimum = Math.Max(1, settings.Concurrency / 2);
         var backlogged = false;
         var held = new int[Math.Min(settings.Concurrency, DequeueRequest.MaxBatchSize)];
         await Task.Yield();
@@ -126,7 +125,7 @@ internal sealed partial class JobWorker(
             count = _slots.Take(held);
             if (count == 0)
             {
-                // Another loop took them.
+                // Woken without a free slot (the wait is a hint): wait again.
                 continue;
             }
 
