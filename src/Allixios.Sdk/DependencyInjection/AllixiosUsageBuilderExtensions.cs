@@ -16,7 +16,7 @@ public static class AllixiosUsageBuilderExtensions
     /// <see cref="IUsageLedger"/>, and <see cref="ResourceRateLimits"/> over an <see cref="IRateLimitCounterStore"/>;
     /// PostgreSQL stores when <c>UsePostgres</c> is called and Redis counters when <c>UseRedis</c> is (in either order;
     /// see <see cref="UsageOptions.RateLimitStore"/>), else in memory. Also a hosted sweeper that frees reservations
-    /// never settled. <c>AddOrchestration</c> calls it. Calling it again adds nothing twice but applies <paramref name="configure"/>.
+    /// never settled, and <see cref="UsageLedgerRetention"/>, which deletes ledger entries older than the retention. <c>AddOrchestration</c> calls it. Calling it again adds nothing twice but applies <paramref name="configure"/>.
     /// </summary>
     public static IAllixiosBuilder AddUsage(this IAllixiosBuilder builder, Action<UsageOptions>? configure = null)
     {
@@ -39,11 +39,12 @@ public static class AllixiosUsageBuilderExtensions
             : new InMemoryBudgetStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IUsageLedger>(sp => sp.GetService<NpgsqlDataSource>() is { } dataSource
             ? new PostgresUsageLedger(dataSource)
-            : new InMemoryUsageLedger());
+            : new InMemoryUsageLedger(sp.GetRequiredService<IOptions<UsageOptions>>().Value.InMemoryLedgerCapacity));
         services.TryAddSingleton<IRateLimitCounterStore>(sp => CreateCounterStore(sp, sp.GetRequiredService<IOptions<UsageOptions>>().Value.RateLimitStore));
         services.TryAddSingleton<BudgetClient>();
         services.TryAddSingleton<ResourceRateLimits>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BudgetReservationSweeper>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UsageLedgerRetention>());
         return builder;
     }
 

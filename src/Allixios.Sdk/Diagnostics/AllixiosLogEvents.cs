@@ -38,6 +38,12 @@ public static class AllixiosLogEvents
     /// <summary>Jobs with expired leases were rescued, or old finished jobs deleted.</summary>
     public static readonly EventId JobMaintenance = new(2004, nameof(JobMaintenance));
 
+    /// <summary>Usage ledger entries older than the retention were deleted.</summary>
+    public static readonly EventId UsageLedgerPruned = new(2503, nameof(UsageLedgerPruned));
+
+    /// <summary>Deleting old usage ledger entries failed; it is tried again after the interval.</summary>
+    public static readonly EventId UsageLedgerRetentionError = new(2504, nameof(UsageLedgerRetentionError));
+
     /// <summary>Search analytics older than the retention were deleted.</summary>
     public static readonly EventId SearchAnalyticsPruned = new(4001, nameof(SearchAnalyticsPruned));
 

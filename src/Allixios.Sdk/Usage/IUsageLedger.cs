@@ -17,4 +17,11 @@ public interface IUsageLedger
     /// dimensions (day ascending) and then currency. <see cref="UsageQuery.Before"/> and <see cref="UsageQuery.Limit"/> do not apply.
     /// </summary>
     ValueTask<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageQuery query, UsageDimensions groupBy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes, across every tenant and oldest first, up to <paramref name="batchSize"/> (1 to 100,000) entries recorded
+    /// for before <paramref name="cutoff"/>. Returns how many it deleted; call again while that reaches
+    /// <paramref name="batchSize"/>. <see cref="UsageLedgerRetention"/> calls it with <see cref="UsageOptions.LedgerRetention"/>.
+    /// </summary>
+    ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default);
 }

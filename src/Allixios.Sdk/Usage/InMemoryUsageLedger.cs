@@ -1,10 +1,30 @@
 namespace Allixios.Usage;
 
-/// <summary>The embedded default <see cref="IUsageLedger"/>: entries in process memory, gone when the process ends.</summary>
+/// <summary>
+/// The embedded default <see cref="IUsageLedger"/>: entries in process memory, gone when the process ends, and at most
+/// <see cref="Capacity"/> of them: recording one more drops the oldest, so a long-running process stays bounded.
+/// </summary>
 public sealed class InMemoryUsageLedger : IUsageLedger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, UsageEntry> _entries = [];
+
+    // Oldest first, as entries are listed (newest first) and dropped (oldest first): by time, then id.
+    private readonly SortedSet<UsageEntry> _byTime = new(Comparer<UsageEntry>.Create(static (a, b) =>
+    {
+        var byTime = a.At.CompareTo(b.At);
+        return byTime != 0 ? byTime : a.Id.CompareTo(b.Id);
+    }));
+
+    /// <summary>A ledger that keeps at most <paramref name="capacity"/> entries (default 100,000, as <see cref="UsageOptions.InMemoryLedgerCapacity"/>).</summary>
+    public InMemoryUsageLedger(int capacity = 100_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+    }
+
+    /// <summary>The most entries kept.</summary>
+    public int Capacity { get; }
 
     /// <inheritdoc />
     public ValueTask RecordAsync(UsageEntry entry, CancellationToken cancellationToken = default)
@@ -12,7 +32,14 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         entry = UsageEntryValidation.Ensure(entry);
         lock (_gate)
         {
-            _entries.TryAdd(entry.Id, entry);
+            if (_entries.TryAdd(entry.Id, entry))
+            {
+                _byTime.Add(entry);
+                if (_entries.Count > Capacity)
+                {
+                    Remove(_byTime.Min!);
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -24,13 +51,13 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            var matching = Matching(query);
+            IEnumerable<UsageEntry> newestFirst = _byTime.Reverse();
             if (query.Before is { } before && _entries.TryGetValue(before, out var cursor))
             {
-                matching = matching.Where(e => e.At < cursor.At || (e.At == cursor.At && e.Id.CompareTo(before) < 0));
+                newestFirst = _byTime.GetViewBetween(_byTime.Min!, cursor).Reverse().Where(e => e.Id != before);
             }
 
-            IReadOnlyList<UsageEntry> page = [.. matching.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(query.Limit)];
+            IReadOnlyList<UsageEntry> page = [.. newestFirst.Where(e => Matches(e, query)).Take(query.Limit)];
             return ValueTask.FromResult(page);
         }
     }
@@ -41,7 +68,7 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            IReadOnlyList<UsageSummary> rows = [.. Matching(query)
+            IReadOnlyList<UsageSummary> rows = [.. _byTime.Where(e => Matches(e, query))
                 .GroupBy(e => new UsageSummary(e.Currency, 0, 0, 0, 0, 0, TimeSpan.Zero)
                 {
                     TenantId = groupBy.HasFlag(UsageDimensions.Tenant) ? e.TenantId : null,
@@ -71,12 +98,35 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         }
     }
 
-    private IEnumerable<UsageEntry> Matching(UsageQuery q) => _entries.Values.Where(e =>
+    /// <inheritdoc />
+    public ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        UsageEntryValidation.EnsureRetentionBatch(batchSize);
+        var deleted = 0;
+        lock (_gate)
+        {
+            while (deleted < batchSize && _byTime.Min is { } oldest && oldest.At < cutoff)
+            {
+                Remove(oldest);
+                deleted++;
+            }
+        }
+
+        return ValueTask.FromResult(deleted);
+    }
+
+    private void Remove(UsageEntry entry)
+    {
+        _byTime.Remove(entry);
+        _entries.Remove(entry.Id);
+    }
+
+    private static bool Matches(UsageEntry e, UsageQuery q) =>
         (q.TenantId is null || e.TenantId == q.TenantId)
         && (q.From is null || e.At >= q.From)
         && (q.To is null || e.At < q.To)
         && (q.ApiKeyId is null || e.ApiKeyId == q.ApiKeyId)
         && (q.Model is null || e.Model == q.Model)
         && (q.Provider is null || e.Provider == q.Provider)
-        && (q.JobType is null || e.JobType == q.JobType));
+        && (q.JobType is null || e.JobType == q.JobType);
 }

@@ -90,6 +90,21 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource) : IUsageLed
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        UsageEntryValidation.EnsureRetentionBatch(batchSize);
+        await using var scope = await PostgresScope.ForSystemAsync(dataSource, cancellationToken);
+        // Oldest first through usage_ledger_at_idx, a batch at a time, so no statement holds many row locks.
+        await using var command = scope.CreateCommand(
+            "DELETE FROM usage_ledger WHERE entry_id IN (SELECT entry_id FROM usage_ledger WHERE at < $1 ORDER BY at LIMIT $2)");
+        command.Parameters.Add(new() { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = batchSize });
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageQuery query, UsageDimensions groupBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -1,6 +1,6 @@
 namespace Allixios.Usage;
 
-/// <summary>The checks every ledger makes before it records an entry, so both stores refuse the same bad input.</summary>
+/// <summary>The checks every ledger makes on what it is given, so both stores refuse the same bad input.</summary>
 internal static class UsageEntryValidation
 {
     public static UsageEntry Ensure(UsageEntry entry)
@@ -17,5 +17,13 @@ internal static class UsageEntryValidation
         }
 
         return entry with { Currency = BudgetClient.ValidateCurrency(entry.Currency), Cost = BudgetClient.Round(entry.Cost) };
+    }
+
+    public static void EnsureRetentionBatch(int batchSize)
+    {
+        if (batchSize is < 1 or > 100_000)
+        {
+            throw AllixiosException.Invalid("usage_retention_batch_out_of_range", $"A retention batch of {batchSize}; use 1 to 100,000.");
+        }
     }
 }

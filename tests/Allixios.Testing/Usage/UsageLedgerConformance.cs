@@ -113,6 +113,45 @@ public abstract class UsageLedgerConformance : IAsyncLifetime
         Assert.Empty(await Ledger.ListAsync(new UsageQuery("tenant-a")));
     }
 
+    [Fact]
+    public async Task Entries_from_before_the_cutoff_are_deleted_oldest_first_a_batch_at_a_time_across_tenants()
+    {
+        var cutoff = Day1.AddMinutes(3);
+        var entries = Enumerable.Range(0, 5).Select(i => Entry(i % 2 == 0 ? "tenant-a" : "tenant-b", Day1.AddMinutes(i), 1m, "m", "p", "t")).ToList();
+        foreach (var e in entries.AsEnumerable().Reverse())
+        {
+            await Ledger.RecordAsync(e);
+        }
+
+        var first = await Ledger.DeleteOlderThanAsync(cutoff, batchSize: 2);
+        var afterFirst = await Ledger.ListAsync(new UsageQuery(TenantId: null));
+        var second = await Ledger.DeleteOlderThanAsync(cutoff, batchSize: 2);
+        var third = await Ledger.DeleteOlderThanAsync(cutoff, batchSize: 2);
+        var kept = await Ledger.ListAsync(new UsageQuery(TenantId: null));
+        var total = Assert.Single(await Ledger.SummarizeAsync(new UsageQuery(TenantId: null), UsageDimensions.None));
+
+        Assert.Equal(2, first);
+        Assert.Equal([entries[4].Id, entries[3].Id, entries[2].Id], afterFirst.Select(e => e.Id));
+        Assert.Equal(1, second);
+        Assert.Equal(0, third);
+        // An entry at the cutoff itself is kept.
+        Assert.Equal([entries[4].Id, entries[3].Id], kept.Select(e => e.Id));
+        Assert.Equal((2, 2m), (total.Calls, total.Cost));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public async Task A_retention_batch_out_of_range_is_refused_and_nothing_is_deleted(int batchSize)
+    {
+        await Ledger.RecordAsync(Entry("tenant-a", Day1, 1m, "m", "p", "t"));
+
+        var refused = await Assert.ThrowsAsync<AllixiosException>(async () => await Ledger.DeleteOlderThanAsync(Day2, batchSize));
+
+        Assert.Equal("usage_retention_batch_out_of_range", refused.Reason);
+        Assert.Single(await Ledger.ListAsync(new UsageQuery("tenant-a")));
+    }
+
     private static UsageEntry Entry(string tenant, DateTimeOffset at, decimal cost, string model, string provider, string jobType, UsageOutcome outcome = UsageOutcome.Succeeded) =>
         new(Guid.CreateVersion7(at), tenant, at, cost, "USD", outcome) { Model = model, Provider = provider, JobType = jobType };
 }
