@@ -352,7 +352,9 @@ public sealed partial class PostgresJobQueue : IJobQueue, IAsyncDisposable, IDis
             _ => " AND tenant_id = ANY($6)",
         };
         // The chosen rows are updated by their physical address (ctid), not looked up again in the primary key: each is
-        // locked by this transaction from the moment it is chosen, so the version it chose is the one it updates.
+        // locked by this transaction from the moment it is chosen, so the version it chose is the one it updates. (A row
+        // another transaction changed after this statement began, still available, is locked in its new version, which
+        // this statement cannot see: it is left available for the next claim, never claimed twice.)
         var claim = new NpgsqlBatchCommand($"""
             WITH chosen AS (
                 SELECT ctid, state FROM jobs
