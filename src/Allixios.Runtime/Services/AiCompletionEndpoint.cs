@@ -5,7 +5,6 @@ using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
 using Allixios.Tenancy;
-using Google.Protobuf;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 
@@ -31,9 +30,6 @@ internal static class AiCompletionEndpoint
     // Bodies up to this are read into one pooled buffer of their announced length.
     private const int MaxPooledBody = 1 << 20;
 
-    // As transcoding writes its answers: fields without presence written even when default, int64 as strings.
-    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
-
     private static RequestDelegate? _transcoded;
 
     /// <summary>Maps the endpoint ahead of (lower order than) the transcoded route of the same path.</summary>
@@ -55,8 +51,12 @@ internal static class AiCompletionEndpoint
             caller.Require(ApiScopes.AiWrite);
             var (messages, options) = AiService.ToChat(request, caller);
             var response = await chat.GetResponseAsync(messages, options, http.RequestAborted);
+            // Written whole with its length, so the answer goes out in one piece rather than chunked.
+            var body = new ArrayBufferWriter<byte>(2048);
+            CompleteResponseJson.Write(AiService.ToCompleteResponse(response), body);
             http.Response.ContentType = "application/json; charset=utf-8";
-            await http.Response.WriteAsync(Json.Format(AiService.ToCompleteResponse(response)), http.RequestAborted);
+            http.Response.ContentLength = body.WrittenCount;
+            await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
         }
         catch (AllixiosException e)
         {

@@ -121,9 +121,9 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
                     var started = _time.GetTimestamp();
                     try
                     {
-                        var response = await deployment.Pipeline.ExecuteAsync(
-                            static async (state, _) => await state.Client.GetResponseAsync(state.Messages, state.Options, state.Token),
-                            (Client: deployment.Chat!, Messages: list, Options: attempt, Token: cancellationToken),
+                        var response = await deployment.CallAsync(
+                            static (state, token) => state.Client.GetResponseAsync(state.Messages, state.Options, token),
+                            (Client: deployment.Chat!, Messages: list, Options: attempt),
                             cancellationToken);
                         var latency = _time.GetElapsedTime(started);
                         deployment.RecordLatency(latency);
@@ -334,9 +334,9 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
                     var started = _time.GetTimestamp();
                     try
                     {
-                        var result = await deployment.Pipeline.ExecuteAsync(
-                            static async (state, _) => await state.Generator.GenerateAsync(state.Input, state.Options, state.Token),
-                            (Generator: deployment.Embeddings!, Input: input, Options: attempt, Token: cancellationToken),
+                        var result = await deployment.CallAsync(
+                            static (state, token) => state.Generator.GenerateAsync(state.Input, state.Options, token),
+                            (Generator: deployment.Embeddings!, Input: input, Options: attempt),
                             cancellationToken);
                         var latency = _time.GetElapsedTime(started);
                         deployment.RecordLatency(latency);
@@ -651,11 +651,11 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         return new AiProviderException(AiFailureKind.Unavailable, "router", "Every deployment that can serve the call is cooling down after failures; retry shortly.");
     }
 
-    private static async Task<OpenedStream> OpenAsync(DeploymentState deployment, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken) =>
-        await deployment.Pipeline.ExecuteAsync(
-            static async (state, _) =>
+    private static ValueTask<OpenedStream> OpenAsync(DeploymentState deployment, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken) =>
+        deployment.CallAsync(
+            static async (state, token) =>
             {
-                var enumerator = state.Client.GetStreamingResponseAsync(state.Messages, state.Options, state.Token).GetAsyncEnumerator(state.Token);
+                var enumerator = state.Client.GetStreamingResponseAsync(state.Messages, state.Options, token).GetAsyncEnumerator(token);
                 var buffered = new List<ChatResponseUpdate>();
                 try
                 {
@@ -678,7 +678,7 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
                     throw;
                 }
             },
-            (Client: deployment.Chat!, Messages: messages, Options: options, Token: cancellationToken),
+            (Client: deployment.Chat!, Messages: messages, Options: options),
             cancellationToken);
 
     private static bool IsFirstToken(ChatResponseUpdate update)

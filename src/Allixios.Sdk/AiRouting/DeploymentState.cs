@@ -13,6 +13,7 @@ namespace Allixios.AiRouting;
 internal sealed class DeploymentState
 {
     private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _breaker;
     private readonly double _smoothing;
     private readonly double _qualitySmoothing;
     private long _coolUntil;
@@ -37,7 +38,7 @@ internal sealed class DeploymentState
         _qualityBits = BitConverter.DoubleToInt64Bits(model.QualityPrior);
         Price = (double)(model.InputCostPerToken + model.OutputCostPerToken);
         Weight = deployment.Weight;
-        Pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+        _breaker = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 FailureRatio = options.BreakerFailureRatio,
@@ -71,7 +72,39 @@ internal sealed class DeploymentState
 
     public IEmbeddingGenerator<string, Embedding<float>>? Embeddings { get; }
 
-    public ResiliencePipeline Pipeline { get; }
+    /// <summary>
+    /// Calls the deployment through its circuit breaker: <paramref name="call"/> gets <paramref name="state"/> and the
+    /// caller's token; a <see cref="BrokenCircuitException"/> when the circuit is open. The breaker's
+    /// <c>ExecuteAsync</c> does the same with two async layers more on every call; here <paramref name="call"/> returns
+    /// its task without a wrapping lambda, and the outcome comes back as a value rather than through Polly's own wrapper.
+    /// </summary>
+    public async ValueTask<TResult> CallAsync<TResult, TState>(Func<TState, CancellationToken, Task<TResult>> call, TState state, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            var outcome = await _breaker.ExecuteOutcomeAsync(
+                static async (context, arguments) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await arguments.Call(arguments.State, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception e)
+                    {
+                        return Outcome.FromException<TResult>(e);
+                    }
+                },
+                context,
+                (Call: call, State: state)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     public int ContextWindow { get; }
 

@@ -1,10 +1,10 @@
 using Allixios;
 using Allixios.AiRouting;
+using Allixios.AiRouting.Providers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +15,7 @@ public static class AllixiosAiRoutingBuilderExtensions
     /// Adds the AI router: <see cref="AiRouter"/>, also registered as the <see cref="IChatClient"/> and the
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (unless the app registered its own), the
     /// <see cref="AiModelCatalog"/> and the typed provider clients. Provider calls go through one named
-    /// <see cref="HttpClient"/> (<see cref="AiProviderClients.HttpClientName"/>) whose resilience handler retries 408,
+    /// <see cref="HttpClient"/> (<see cref="AiProviderClients.HttpClientName"/>) whose resilience handler (the first attempt sent directly, a failed one handed to a Polly pipeline) retries 408,
     /// 429, 5xx, broken connections and attempt timeouts with exponential backoff and jitter, waiting out a
     /// <c>Retry-After</c> up to <see cref="AiRoutingOptions.MaxRetryDelay"/> (a longer one fails over at once). Each
     /// deployment's circuit breaker lives in the router. Options are checked at start. Calling it again adds nothing
@@ -52,32 +52,12 @@ public static class AllixiosAiRoutingBuilderExtensions
             // layers on every provider call, for lines the router's own metrics and usage ledger already carry
             // (deployment, outcome, latency); failures surface as AiProviderException.
             .RemoveAllLoggers()
-            .AddResilienceHandler("allixios-ai", static (pipeline, context) =>
-            {
-                var settings = context.ServiceProvider.GetRequiredService<IOptions<AiRoutingOptions>>().Value;
-                if (settings.MaxRetries > 0)
-                {
-                    var maxDelay = settings.MaxRetryDelay;
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = settings.MaxRetries,
-                        Delay = settings.RetryDelay,
-                        MaxDelay = maxDelay,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        // Retry-After is honoured here rather than by the built-in switch, so that a wait longer than
-                        // MaxRetryDelay is not slept through: that response goes back to the router, which falls over.
-                        ShouldRetryAfterHeader = false,
-                        ShouldHandle = args => ValueTask.FromResult(
-                            HttpClientResiliencePredicates.IsTransient(args.Outcome) && !(RetryAfter(args.Outcome.Result) > maxDelay)),
-                        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                    });
-                }
-
-                pipeline.AddTimeout(settings.AttemptTimeout);
-            });
+            // Retry and attempt timeout: the first attempt is sent directly and only a failed one enters the Polly
+            // pipeline, so a healthy call skips its layers (see AiProviderResilienceHandler).
+            .AddHttpMessageHandler(static sp => new AiProviderResilienceHandler(
+                sp.GetRequiredService<IOptions<AiRoutingOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()));
         return builder;
     }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response) => response?.Headers.RetryAfter?.Delta;
 }

@@ -3,8 +3,12 @@ using System.Text.Json;
 using Allixios.AiRouting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock;
 using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
 using Xunit;
 using static Allixios.Sdk.Tests.AiRouting.WireFormats;
 
@@ -186,6 +190,62 @@ public sealed class ProviderWireFormatTests : IDisposable
         Assert.Equal(AiFailureKind.Unavailable, error.Kind);
         Assert.Contains("in time", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_first_attempt_cut_by_the_attempt_timeout_is_retried_and_the_retry_answers()
+    {
+        var received = 0;
+        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            // Only the first request is slower than the attempt timeout.
+            if (Interlocked.Increment(ref received) == 1)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(3));
+            }
+
+            return Answer(OpenAiCompletion);
+        }));
+        using var services = AiTestHost.Build(o =>
+        {
+            o.OpenAi("openai", _openAi);
+            o.MaxRetries = 1;
+            o.RetryDelay = TimeSpan.FromMilliseconds(10);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        var client = services.GetRequiredService<AiProviderClients>().CreateChatClient("openai");
+
+        var response = await client.GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" });
+
+        Assert.Equal("Hello from OpenAI", response.Text);
+        Assert.Equal(2, Volatile.Read(ref received));
+    }
+
+    [Fact]
+    public async Task A_caller_cancelling_the_first_attempt_is_not_retried()
+    {
+        var received = 0;
+        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            Interlocked.Increment(ref received);
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            return Answer(OpenAiCompletion);
+        }));
+        var client = _clients.CreateChatClient("openai");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" }, cancel.Token));
+        // A retry would follow within the 10 ms backoff.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(1, Volatile.Read(ref received));
+    }
+
+    private static ResponseMessage Answer(string json) => new()
+    {
+        StatusCode = 200,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+        BodyData = new BodyData { BodyAsString = json, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
+    };
 
     [Fact]
     public async Task Anthropic_message_moves_system_prompts_aside_and_counts_cached_tokens_as_input()
