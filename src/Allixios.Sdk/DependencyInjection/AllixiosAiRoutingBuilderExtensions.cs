@@ -15,8 +15,9 @@ public static class AllixiosAiRoutingBuilderExtensions
     /// Adds the AI router: <see cref="AiRouter"/>, also registered as the <see cref="IChatClient"/> and the
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (unless the app registered its own), the
     /// <see cref="AiModelCatalog"/> and the typed provider clients. Provider calls go through one named
-    /// <see cref="HttpClient"/> (<see cref="AiProviderClients.HttpClientName"/>) whose resilience handler (the first attempt sent directly, a failed one handed to a Polly pipeline) retries 408,
-    /// 429, 5xx, broken connections and attempt timeouts with exponential backoff and jitter, waiting out a
+    /// <see cref="HttpClient"/> (<see cref="AiProviderClients.HttpClientName"/>) whose resilience handler (the first
+    /// attempt sent directly, a failed one handed to a Polly pipeline) retries 408, 429, 5xx, broken connections and
+    /// attempt timeouts with exponential backoff and jitter, waiting out a
     /// <c>Retry-After</c> up to <see cref="AiRoutingOptions.MaxRetryDelay"/> (a longer one fails over at once). Each
     /// deployment's circuit breaker lives in the router. Options are checked at start. Calling it again adds nothing
     /// twice but applies <paramref name="configure"/>. It also adds budgets and the usage ledger (<c>AddUsage</c>): calls
