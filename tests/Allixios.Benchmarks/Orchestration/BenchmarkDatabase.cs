@@ -49,6 +49,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Vacuums and analyzes every table of the database (as its superuser): dead rows gone, statistics fresh.</summary>
+    public Task VacuumAsync() => ExecuteAsync(SuperuserConnectionString, "VACUUM (ANALYZE)");
+
     /// <summary>Leaves the database and its role in place on dispose, to look into afterwards (EXPLAIN, sizes).</summary>
     public void Keep() => _kept = true;
 
