@@ -94,6 +94,16 @@ public sealed class CompleteResponseJsonTests
         Assert.Equal(Formatter.Format(response), Written(response));
     }
 
+    [Fact]
+    public void The_writer_covers_every_field_of_the_answer_so_a_field_added_to_the_contract_fails_here()
+    {
+        // CompleteResponseJson writes these fields by name: a new field in ai.proto must be added there too.
+        Assert.Equal(["text", "finish_reason", "usage", "cache_hit"], CompleteResponse.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
+        Assert.Equal(
+            ["deployment", "provider", "model", "input_tokens", "cached_input_tokens", "output_tokens", "estimated", "cost", "maximum_cost", "attempts", "latency"],
+            AiUsage.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
+    }
+
     private static void AssertSameJson(CompleteResponse response)
     {
         var expected = Formatter.Format(response);
