@@ -1,4 +1,5 @@
 using Allixios.Diagnostics;
+using Allixios.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,14 +24,7 @@ public sealed partial class UsageLedgerRetention(
     public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow() - options.Value.LedgerRetention;
-        int deleted = 0, batch;
-        do
-        {
-            batch = await ledger.DeleteOlderThanAsync(cutoff, BatchSize, cancellationToken);
-            deleted += batch;
-        }
-        while (batch >= BatchSize);
-
+        var deleted = await BatchedRetention.PruneAsync((size, token) => ledger.DeleteOlderThanAsync(cutoff, size, token), BatchSize, cancellationToken);
         if (deleted > 0)
         {
             LogPruned(deleted, cutoff);
@@ -40,26 +34,8 @@ public sealed partial class UsageLedgerRetention(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogError(e);
-            }
-
-            await Task.Delay(options.Value.LedgerRetentionInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BatchedRetention.RunAsync(PruneAsync, () => options.Value.LedgerRetentionInterval, time, LogError, stoppingToken);
 
     [LoggerMessage(EventId = 2503, EventName = nameof(AllixiosLogEvents.UsageLedgerPruned), Level = LogLevel.Information, Message = "Deleted {Count} usage ledger entries from before {Cutoff}.")]
     private partial void LogPruned(int count, DateTimeOffset cutoff);

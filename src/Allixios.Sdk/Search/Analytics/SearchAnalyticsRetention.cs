@@ -1,4 +1,5 @@
 using Allixios.Diagnostics;
+using Allixios.Storage;
 using Allixios.Search.Discovery;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,14 +25,7 @@ public sealed partial class SearchAnalyticsRetention(
     public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow() - options.Value.AnalyticsRetention;
-        int deleted = 0, batch;
-        do
-        {
-            batch = await store.DeleteOlderThanAsync(cutoff, BatchSize, cancellationToken);
-            deleted += batch;
-        }
-        while (batch >= BatchSize);
-
+        var deleted = await BatchedRetention.PruneAsync((size, token) => store.DeleteOlderThanAsync(cutoff, size, token), BatchSize, cancellationToken);
         if (deleted > 0)
         {
             LogPruned(deleted, cutoff);
@@ -41,26 +35,8 @@ public sealed partial class SearchAnalyticsRetention(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogError(e);
-            }
-
-            await Task.Delay(options.Value.AnalyticsRetentionInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BatchedRetention.RunAsync(PruneAsync, () => options.Value.AnalyticsRetentionInterval, time, LogError, stoppingToken);
 
     [LoggerMessage(EventId = 4001, EventName = nameof(AllixiosLogEvents.SearchAnalyticsPruned), Level = LogLevel.Information, Message = "Deleted {Count} search queries and interactions from before {Cutoff}.")]
     private partial void LogPruned(int count, DateTimeOffset cutoff);
