@@ -15,7 +15,7 @@ public enum AiFailureKind
     /// <summary>The provider's content policy refused the request. The next deployment is tried.</summary>
     ContentPolicy,
 
-    /// <summary>The provider refused the credentials or does not know the model: a configuration error. The next deployment is tried.</summary>
+    /// <summary>The provider refused the credentials, does not know the model or redirected the call (3xx, not followed): a configuration error. The next deployment is tried.</summary>
     Unauthorized,
 
     /// <summary>The provider refused the request as invalid (a 4xx other than the ones above). Not retried: the caller must fix the request.</summary>

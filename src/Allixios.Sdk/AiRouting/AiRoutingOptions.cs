@@ -58,6 +58,14 @@ public sealed class AiRoutingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.01", "00:30:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether provider calls carry the caller's W3C trace context (<c>traceparent</c>, <c>tracestate</c>) and are traced
+    /// as <c>System.Net.Http</c> client spans. Off by default: your systems' trace ids are not sent to outside AI
+    /// providers, and each call skips the handler that would add them. Turn it on for end-to-end traces through a
+    /// provider you run or trust (vLLM, Ollama, a gateway of your own). Default: false.
+    /// </summary>
+    public bool PropagateTraceContext { get; set; }
+
     /// <summary>The share of failed calls within <see cref="BreakerSamplingDuration"/> that opens a deployment's circuit. Default: 0.5. Range: 0.01 to 1.</summary>
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; set; } = 0.5;

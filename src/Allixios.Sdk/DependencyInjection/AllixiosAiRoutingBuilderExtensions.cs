@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Allixios;
 using Allixios.AiRouting;
 using Allixios.AiRouting.Providers;
@@ -47,8 +48,19 @@ public static class AllixiosAiRoutingBuilderExtensions
         services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<AiRouter>());
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<AiRouter>());
         services.AddHttpClient(AiProviderClients.HttpClientName)
-            // The router keeps its provider clients for its lifetime; connections are recycled instead, so DNS changes are seen.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
+            {
+                // The router keeps its provider clients for its lifetime; connections are recycled instead, so DNS changes are seen.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // A provider API answers where it is asked. Following a redirect would turn a POST into a GET (301, 302)
+                // and drop the API key; a misconfigured base address should fail with the provider's status instead.
+                AllowAutoRedirect = false,
+                // Without a propagator the handler chain has no diagnostics layer: no trace context leaves for the
+                // provider and no client span is started (AiRoutingOptions.PropagateTraceContext).
+                ActivityHeadersPropagator = sp.GetRequiredService<IOptions<AiRoutingOptions>>().Value.PropagateTraceContext
+                    ? DistributedContextPropagator.Current
+                    : null,
+            })
             // The factory's two logging handlers (a log scope and start/end lines per request) are two more async
             // layers on every provider call, for lines the router's own metrics and usage ledger already carry
             // (deployment, outcome, latency); failures surface as AiProviderException.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Allixios.AiRouting;
@@ -171,6 +172,42 @@ public sealed class ProviderWireFormatTests : IDisposable
         Assert.Equal(AiFailureKind.Unavailable, error.Kind);
         Assert.Equal("server_error", error.ErrorType);
         Assert.Equal(3, _openAi.LogEntries.Count);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_reported_as_a_configuration_error_and_not_followed()
+    {
+        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.MovedPermanently).WithHeader("Location", _openAi.Url + "/elsewhere/chat/completions"));
+        var client = _clients.CreateChatClient("openai");
+
+        var error = await Assert.ThrowsAsync<AiProviderException>(() => client.GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" }));
+
+        Assert.Equal(AiFailureKind.Unauthorized, error.Kind);
+        Assert.Contains("301", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/v1/chat/completions", Assert.Single(_openAi.LogEntries).RequestMessage.Path);
+    }
+
+    [Fact]
+    public async Task Provider_calls_carry_the_callers_trace_context_only_when_asked_to()
+    {
+        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Json(OpenAiCompletion));
+        using var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await _clients.CreateChatClient("openai").GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" });
+        using (var tracing = AiTestHost.Build(o =>
+        {
+            o.OpenAi("openai", _openAi);
+            o.PropagateTraceContext = true;
+        }))
+        {
+            await tracing.GetRequiredService<AiProviderClients>().CreateChatClient("openai").GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" });
+        }
+
+        string? TraceParent(int call) => _openAi.LogEntries.ElementAt(call).RequestMessage.Headers!
+            .FirstOrDefault(h => h.Key.Equals("traceparent", StringComparison.OrdinalIgnoreCase)).Value?.Single();
+        Assert.Null(TraceParent(0));
+        Assert.StartsWith($"00-{caller.TraceId.ToHexString()}-", TraceParent(1), StringComparison.Ordinal);
     }
 
     [Fact]

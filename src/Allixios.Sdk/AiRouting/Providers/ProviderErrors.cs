@@ -96,7 +96,8 @@ internal static class ProviderErrors
             return AiFailureKind.Unavailable;
         }
 
-        return status is 401 or 403 or 404 || type is "authentication_error" or "permission_error" or "not_found_error"
+        // A redirect is not followed (AddAiRouting): like a 404, it says the configured address is not the API's.
+        return status is 401 or 403 or 404 or (>= 300 and < 400) || type is "authentication_error" or "permission_error" or "not_found_error"
             ? AiFailureKind.Unauthorized
             : AiFailureKind.Rejected;
     }
