@@ -75,10 +75,13 @@ internal sealed class DeploymentState
     /// <summary>
     /// Calls the deployment through its circuit breaker: <paramref name="call"/> gets <paramref name="state"/> and the
     /// caller's token; a <see cref="BrokenCircuitException"/> when the circuit is open. The breaker's
-    /// <c>ExecuteAsync</c> does the same with two async layers more on every call; here <paramref name="call"/> returns
-    /// its task without a wrapping lambda, and the outcome comes back as a value rather than through Polly's own wrapper.
+    /// <c>ExecuteAsync</c> does the same with more async layers on every call: here <paramref name="call"/> returns its
+    /// task without a wrapping lambda, the outcome comes back as a value rather than through Polly's own wrapper, and it
+    /// is an outcome of <see cref="object"/>, the breaker's own result type, so Polly passes it through instead of
+    /// converting it in two more async layers (its BridgeComponent).
     /// </summary>
     public async ValueTask<TResult> CallAsync<TResult, TState>(Func<TState, CancellationToken, Task<TResult>> call, TState state, CancellationToken cancellationToken)
+        where TResult : class
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
@@ -88,17 +91,17 @@ internal sealed class DeploymentState
                 {
                     try
                     {
-                        return Outcome.FromResult(await arguments.Call(arguments.State, context.CancellationToken).ConfigureAwait(false));
+                        return Outcome.FromResult<object>(await arguments.Call(arguments.State, context.CancellationToken).ConfigureAwait(false));
                     }
                     catch (Exception e)
                     {
-                        return Outcome.FromException<TResult>(e);
+                        return Outcome.FromException<object>(e);
                     }
                 },
                 context,
                 (Call: call, State: state)).ConfigureAwait(false);
             outcome.ThrowIfException();
-            return outcome.Result!;
+            return (TResult)outcome.Result!;
         }
         finally
         {
