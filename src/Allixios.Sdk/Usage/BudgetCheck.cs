@@ -26,7 +26,7 @@ internal static class BudgetCheck
 
     /// <summary>The budgets (already holding the new reservation) at or over their warning threshold.</summary>
     public static IReadOnlyList<BudgetWarning> Warnings(IEnumerable<Budget> budgets) =>
-        [.. budgets.Where(b => b.IsOverWarning).Select(b => new BudgetWarning(b.Id, b.Name, b.Limit, b.Spent + b.Reserved))];
+        budgets.Any(b => b.IsOverWarning) ? [.. budgets.Where(b => b.IsOverWarning).Select(b => new BudgetWarning(b.Id, b.Name, b.Limit, b.Spent + b.Reserved))] : [];
 
     /// <summary>Whether <paramref name="budget"/> applies to spending by <paramref name="apiKeyId"/>: tenant-wide budgets always do.</summary>
     public static bool Applies(Budget budget, string? apiKeyId) => budget.ApiKeyId is null || string.Equals(budget.ApiKeyId, apiKeyId, StringComparison.Ordinal);

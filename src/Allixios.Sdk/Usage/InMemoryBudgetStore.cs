@@ -3,11 +3,16 @@ namespace Allixios.Usage;
 /// <summary>
 /// The embedded default <see cref="IBudgetStore"/>: budgets in process memory, one lock around every change, so
 /// reservations are atomic within the process. Same semantics as the PostgreSQL store (the same conformance suite).
+/// Every routed AI call reserves and settles here, so both look only at the caller's tenant's budgets and keep the lock
+/// briefly; a reservation is forgotten once settled or released (a repeated settle finds nothing, and is refused as it
+/// would be anyway), so memory follows the calls in flight, not the calls made.
 /// </summary>
 public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Budget> _budgets = [];
+    // Each tenant's budget ids in Guid order: the order both stores check budgets in, so a refusal names the same one.
+    private readonly Dictionary<string, List<Guid>> _tenantBudgets = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, Hold> _reservations = [];
 
     /// <inheritdoc />
@@ -16,12 +21,19 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         ArgumentNullException.ThrowIfNull(budget);
         lock (_gate)
         {
-            if (_budgets.Values.Any(b => b.TenantId == budget.TenantId && b.ApiKeyId == budget.ApiKeyId && b.Period == budget.Period && b.Currency == budget.Currency))
+            if (TenantBudgets(budget.TenantId).Any(b => b.ApiKeyId == budget.ApiKeyId && b.Period == budget.Period && b.Currency == budget.Currency))
             {
                 throw BudgetErrors.Exists(budget);
             }
 
             _budgets.Add(budget.Id, budget);
+            if (!_tenantBudgets.TryGetValue(budget.TenantId, out var ids))
+            {
+                _tenantBudgets[budget.TenantId] = ids = [];
+            }
+
+            var at = ids.BinarySearch(budget.Id);
+            ids.Insert(at < 0 ? ~at : at, budget.Id);
             return ValueTask.FromResult(budget);
         }
     }
@@ -42,8 +54,7 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            IReadOnlyList<Budget> list = [.. _budgets.Values
-                .Where(b => b.TenantId == tenantId)
+            IReadOnlyList<Budget> list = [.. TenantBudgets(tenantId)
                 .OrderBy(b => b.ApiKeyId is not null)
                 .ThenBy(b => b.ApiKeyId, StringComparer.Ordinal)
                 .ThenBy(b => b.Period)
@@ -82,7 +93,20 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(Find(tenantId, budgetId) is not null && _budgets.Remove(budgetId));
+            if (Find(tenantId, budgetId) is null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _budgets.Remove(budgetId);
+            var ids = _tenantBudgets[tenantId];
+            ids.Remove(budgetId);
+            if (ids.Count == 0)
+            {
+                _tenantBudgets.Remove(tenantId);
+            }
+
+            return ValueTask.FromResult(true);
         }
     }
 
@@ -93,28 +117,27 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            var applicable = _budgets.Values
-                .Where(b => b.TenantId == request.TenantId && BudgetCheck.Applies(b, request.ApiKeyId))
-                .OrderBy(b => b.Id)
-                .Select(b => b.AsOf(now))
-                .ToList();
-            if (BudgetCheck.Refuse(applicable, request.Amount, request.Currency) is { } refusal)
+            var held = Applicable(request.TenantId, request.ApiKeyId, now);
+            if (BudgetCheck.Refuse(held, request.Amount, request.Currency) is { } refusal)
             {
                 return ValueTask.FromResult(ReservationResult.Refused(refusal));
             }
 
-            var held = applicable.Select(b => b with { Reserved = b.Reserved + request.Amount }).ToList();
-            foreach (var budget in held)
+            if (held.Length == 0)
             {
-                _budgets[budget.Id] = budget;
+                return ValueTask.FromResult(ReservationResult.Granted(new BudgetReservation(reservationId, request.TenantId, request.ApiKeyId, request.Amount, request.Currency, request.ExpiresAt, [], [])));
             }
 
-            var reservation = new BudgetReservation(reservationId, request.TenantId, request.ApiKeyId, request.Amount, request.Currency, request.ExpiresAt, [.. held.Select(b => b.Id)], BudgetCheck.Warnings(held));
-            if (held.Count > 0)
+            var ids = new Guid[held.Length];
+            for (var i = 0; i < held.Length; i++)
             {
-                _reservations.Add(reservationId, new Hold(reservation));
+                held[i] = held[i] with { Reserved = held[i].Reserved + request.Amount };
+                _budgets[held[i].Id] = held[i];
+                ids[i] = held[i].Id;
             }
 
+            var reservation = new BudgetReservation(reservationId, request.TenantId, request.ApiKeyId, request.Amount, request.Currency, request.ExpiresAt, ids, BudgetCheck.Warnings(held));
+            _reservations.Add(reservationId, new Hold(reservation));
             return ValueTask.FromResult(ReservationResult.Granted(reservation));
         }
     }
@@ -131,7 +154,8 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
                 return ValueTask.FromResult(true);
             }
 
-            if (!_reservations.TryGetValue(reservation.Id, out var hold) || hold.State is HoldState.Settled or HoldState.Released)
+            // Settled or released before: forgotten, so refused as a repeat.
+            if (!_reservations.Remove(reservation.Id, out var hold))
             {
                 return ValueTask.FromResult(false);
             }
@@ -144,12 +168,11 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
                     _budgets[id] = budget with
                     {
                         Spent = budget.Spent + actualCost,
-                        Reserved = hold.State == HoldState.Held ? budget.Reserved - hold.Reservation.Amount : budget.Reserved,
+                        Reserved = hold.Expired ? budget.Reserved : budget.Reserved - hold.Reservation.Amount,
                     };
                 }
             }
 
-            hold.State = HoldState.Settled;
             return ValueTask.FromResult(true);
         }
     }
@@ -160,12 +183,13 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         ArgumentNullException.ThrowIfNull(reservation);
         lock (_gate)
         {
-            if (!_reservations.TryGetValue(reservation.Id, out var hold) || hold.State != HoldState.Held)
+            if (!_reservations.TryGetValue(reservation.Id, out var hold) || hold.Expired)
             {
                 return ValueTask.FromResult(false);
             }
 
-            Free(hold, HoldState.Released);
+            Free(hold);
+            _reservations.Remove(reservation.Id);
             return ValueTask.FromResult(true);
         }
     }
@@ -177,18 +201,18 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         lock (_gate)
         {
             var expired = _reservations.Values
-                .Where(h => h.State == HoldState.Held && h.Reservation.ExpiresAt <= now)
+                .Where(h => !h.Expired && h.Reservation.ExpiresAt <= now)
                 .OrderBy(h => h.Reservation.ExpiresAt)
                 .Take(maxReservations)
                 .ToList();
             foreach (var hold in expired)
             {
-                Free(hold, HoldState.Expired);
+                Free(hold);
+                hold.Expired = true;
             }
 
-            // Finished reservations are kept a day, so a late settle of a lapsed one is still charged and a repeated
-            // settle is still recognised; after that they would only grow the dictionary.
-            foreach (var old in _reservations.Values.Where(h => h.State != HoldState.Held && h.Reservation.ExpiresAt < now.AddDays(-1)).ToList())
+            // A lapsed reservation is kept a day, so a late settle is still charged; after that it would only grow the dictionary.
+            foreach (var old in _reservations.Values.Where(h => h.Expired && h.Reservation.ExpiresAt < now.AddDays(-1)).ToList())
             {
                 _reservations.Remove(old.Reservation.Id);
             }
@@ -197,10 +221,52 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
         }
     }
 
+    /// <summary>The reservations remembered: held ones, and lapsed ones for a day.</summary>
+    internal int ReservationCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reservations.Count;
+            }
+        }
+    }
+
     private Budget? Find(string tenantId, Guid budgetId) =>
         _budgets.TryGetValue(budgetId, out var budget) && budget.TenantId == tenantId ? budget : null;
 
-    private void Free(Hold hold, HoldState state)
+    private IEnumerable<Budget> TenantBudgets(string tenantId) =>
+        _tenantBudgets.TryGetValue(tenantId, out var ids) ? ids.Select(id => _budgets[id]) : [];
+
+    /// <summary>The tenant's budgets that apply to <paramref name="apiKeyId"/>, as of <paramref name="now"/>, in id order.</summary>
+    private Budget[] Applicable(string tenantId, string? apiKeyId, DateTimeOffset now)
+    {
+        if (!_tenantBudgets.TryGetValue(tenantId, out var ids))
+        {
+            return [];
+        }
+
+        var count = 0;
+        foreach (var id in ids)
+        {
+            count += BudgetCheck.Applies(_budgets[id], apiKeyId) ? 1 : 0;
+        }
+
+        var applicable = count == 0 ? [] : new Budget[count];
+        count = 0;
+        foreach (var id in ids)
+        {
+            if (BudgetCheck.Applies(_budgets[id], apiKeyId))
+            {
+                applicable[count++] = _budgets[id].AsOf(now);
+            }
+        }
+
+        return applicable;
+    }
+
+    private void Free(Hold hold)
     {
         foreach (var id in hold.Reservation.BudgetIds)
         {
@@ -209,22 +275,13 @@ public sealed class InMemoryBudgetStore(TimeProvider time) : IBudgetStore
                 _budgets[id] = budget with { Reserved = budget.Reserved - hold.Reservation.Amount };
             }
         }
-
-        hold.State = state;
     }
 
-    private enum HoldState
-    {
-        Held,
-        Settled,
-        Released,
-        Expired,
-    }
-
+    /// <summary>A granted reservation until it is settled or released; one that lapsed stays a day, unheld, for a late settle.</summary>
     private sealed class Hold(BudgetReservation reservation)
     {
         public BudgetReservation Reservation { get; } = reservation;
 
-        public HoldState State { get; set; } = HoldState.Held;
+        public bool Expired { get; set; }
     }
 }
