@@ -184,7 +184,8 @@ public sealed class OpenAiChatClient : IChatClient
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            // The body is read below into a pooled buffer rather than buffered by HttpClient and copied out again.
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (Exception ex) when (ProviderErrors.IsTransport(ex, cancellationToken))
         {
@@ -201,7 +202,7 @@ public sealed class OpenAiChatClient : IChatClient
             OpenAiWire.ChatResponse? body;
             try
             {
-                body = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), OpenAiWireJson.Default.ChatResponse);
+                body = await PooledJsonBody.ReadAsync(response.Content, OpenAiWireJson.Default.ChatResponse, cancellationToken);
             }
             catch (JsonException ex)
             {
