@@ -7,6 +7,7 @@ using Allixios.Runtime.Security;
 using Allixios.Tenancy;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Allixios.Runtime.Services;
 
@@ -32,6 +33,9 @@ internal static class AiCompletionEndpoint
 
     private static RequestDelegate? _transcoded;
 
+    // The buffers answers are written into, kept for the next answers (Kestrel has copied the bytes once the write returns).
+    private static readonly ObjectPool<ArrayBufferWriter<byte>> AnswerBuffers = new DefaultObjectPool<ArrayBufferWriter<byte>>(new AnswerBufferPolicy());
+
     /// <summary>Maps the endpoint ahead of (lower order than) the transcoded route of the same path.</summary>
     public static void Map(WebApplication app) => app.MapPost(Route, HandleAsync).WithOrder(-1).ExcludeFromDescription();
 
@@ -52,11 +56,18 @@ internal static class AiCompletionEndpoint
             var (messages, options) = AiService.ToChat(request, caller);
             var response = await chat.GetResponseAsync(messages, options, http.RequestAborted);
             // Written whole with its length, so the answer goes out in one piece rather than chunked.
-            var body = new ArrayBufferWriter<byte>(2048);
-            CompleteResponseJson.Write(AiService.ToCompleteResponse(response), body);
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.ContentLength = body.WrittenCount;
-            await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
+            var body = AnswerBuffers.Get();
+            try
+            {
+                CompleteResponseJson.Write(AiService.ToCompleteResponse(response), body);
+                http.Response.ContentType = "application/json; charset=utf-8";
+                http.Response.ContentLength = body.WrittenCount;
+                await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
+            }
+            finally
+            {
+                AnswerBuffers.Return(body);
+            }
         }
         catch (AllixiosException e)
         {
@@ -122,5 +133,19 @@ internal static class AiCompletionEndpoint
             .FirstOrDefault(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName == GrpcMethod && e.RoutePattern.RawText?.TrimStart('/') == Route.TrimStart('/'))
             ?.RequestDelegate
             ?? throw new InvalidOperationException($"The transcoded endpoint of {GrpcMethod} at {Route} is not mapped.");
+    }
+
+    private sealed class AnswerBufferPolicy : PooledObjectPolicy<ArrayBufferWriter<byte>>
+    {
+        // Most answers are a few KB; one that grew a buffer past this one-off size lets it go rather than keep it.
+        private const int MaxKeptCapacity = 64 * 1024;
+
+        public override ArrayBufferWriter<byte> Create() => new(4096);
+
+        public override bool Return(ArrayBufferWriter<byte> buffer)
+        {
+            buffer.ResetWrittenCount();
+            return buffer.Capacity <= MaxKeptCapacity;
+        }
     }
 }
