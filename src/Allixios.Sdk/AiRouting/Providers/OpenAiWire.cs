@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Allixios.AiRouting.Providers;
 
-/// <summary>The JSON bodies of OpenAI's chat-completions and embeddings API, as they travel on the wire.</summary>
+/// <summary>
+/// The JSON bodies of OpenAI's chat-completions and embeddings API, as they travel on the wire. The types a completion's
+/// answer is read into have settable properties: System.Text.Json reads init-only ones through a constructor-argument
+/// path that costs more time and allocations, on every routed call.
+/// </summary>
 public static class OpenAiWire
 {
     /// <summary>A chat-completions request.</summary>
@@ -57,68 +61,68 @@ public static class OpenAiWire
     public sealed class Message
     {
         /// <summary>system, user or assistant.</summary>
-        [JsonPropertyName("role")] public string? Role { get; init; }
+        [JsonPropertyName("role")] public string? Role { get; set; }
 
         /// <summary>The text.</summary>
-        [JsonPropertyName("content")] public string? Content { get; init; }
+        [JsonPropertyName("content")] public string? Content { get; set; }
     }
 
     /// <summary>A chat-completions response.</summary>
     public sealed class ChatResponse
     {
         /// <summary>The response id.</summary>
-        [JsonPropertyName("id")] public string? Id { get; init; }
+        [JsonPropertyName("id")] public string? Id { get; set; }
 
         /// <summary>The model that answered.</summary>
-        [JsonPropertyName("model")] public string? Model { get; init; }
+        [JsonPropertyName("model")] public string? Model { get; set; }
 
         /// <summary>Unix seconds.</summary>
-        [JsonPropertyName("created")] public long? Created { get; init; }
+        [JsonPropertyName("created")] public long? Created { get; set; }
 
         /// <summary>The answers.</summary>
-        [JsonPropertyName("choices")] public IReadOnlyList<Choice>? Choices { get; init; }
+        [JsonPropertyName("choices")] public IReadOnlyList<Choice>? Choices { get; set; }
 
         /// <summary>The tokens used.</summary>
-        [JsonPropertyName("usage")] public Usage? Usage { get; init; }
+        [JsonPropertyName("usage")] public Usage? Usage { get; set; }
     }
 
     /// <summary>One answer (or, streamed, one delta).</summary>
     public sealed class Choice
     {
         /// <summary>The answer's index.</summary>
-        [JsonPropertyName("index")] public int Index { get; init; }
+        [JsonPropertyName("index")] public int Index { get; set; }
 
         /// <summary>The whole message (unary).</summary>
-        [JsonPropertyName("message")] public Message? Message { get; init; }
+        [JsonPropertyName("message")] public Message? Message { get; set; }
 
         /// <summary>The new part (streamed).</summary>
-        [JsonPropertyName("delta")] public Message? Delta { get; init; }
+        [JsonPropertyName("delta")] public Message? Delta { get; set; }
 
         /// <summary>Why the model stopped: stop, length, content_filter, tool_calls.</summary>
-        [JsonPropertyName("finish_reason")] public string? FinishReason { get; init; }
+        [JsonPropertyName("finish_reason")] public string? FinishReason { get; set; }
     }
 
     /// <summary>Token usage.</summary>
     public sealed class Usage
     {
         /// <summary>Prompt tokens.</summary>
-        [JsonPropertyName("prompt_tokens")] public long PromptTokens { get; init; }
+        [JsonPropertyName("prompt_tokens")] public long PromptTokens { get; set; }
 
         /// <summary>Output tokens.</summary>
-        [JsonPropertyName("completion_tokens")] public long CompletionTokens { get; init; }
+        [JsonPropertyName("completion_tokens")] public long CompletionTokens { get; set; }
 
         /// <summary>Both.</summary>
-        [JsonPropertyName("total_tokens")] public long TotalTokens { get; init; }
+        [JsonPropertyName("total_tokens")] public long TotalTokens { get; set; }
 
         /// <summary>Details of the prompt tokens.</summary>
-        [JsonPropertyName("prompt_tokens_details")] public PromptDetails? PromptTokensDetails { get; init; }
+        [JsonPropertyName("prompt_tokens_details")] public PromptDetails? PromptTokensDetails { get; set; }
     }
 
     /// <summary>Details of the prompt tokens.</summary>
     public sealed class PromptDetails
     {
         /// <summary>Prompt tokens read from the provider's prompt cache.</summary>
-        [JsonPropertyName("cached_tokens")] public long? CachedTokens { get; init; }
+        [JsonPropertyName("cached_tokens")] public long? CachedTokens { get; set; }
     }
 
     /// <summary>A streamed chunk: <c>data: {...}</c> of a <c>chat.completion.chunk</c>.</summary>
