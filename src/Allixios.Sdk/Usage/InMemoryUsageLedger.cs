@@ -7,14 +7,19 @@ namespace Allixios.Usage;
 public sealed class InMemoryUsageLedger : IUsageLedger
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, UsageEntry> _entries = [];
-
-    // Oldest first, as entries are listed (newest first) and dropped (oldest first): by time, then id.
-    private readonly SortedSet<UsageEntry> _byTime = new(Comparer<UsageEntry>.Create(static (a, b) =>
+    private static readonly Comparer<UsageEntry> Order = Comparer<UsageEntry>.Create(static (a, b) =>
     {
         var byTime = a.At.CompareTo(b.At);
         return byTime != 0 ? byTime : a.Id.CompareTo(b.Id);
-    }));
+    });
+
+    private readonly Dictionary<Guid, UsageEntry> _entries = [];
+
+    // The entries from _start on, oldest first (by time, then id), as they are listed (newest first) and dropped (oldest
+    // first). Calls are recorded as they end, so nearly every entry is the newest and is appended; dropping the oldest
+    // moves _start on, and the emptied head is cut off once it is the larger part.
+    private readonly List<UsageEntry> _byTime = [];
+    private int _start;
 
     /// <summary>A ledger that keeps at most <paramref name="capacity"/> entries (default 100,000, as <see cref="UsageOptions.InMemoryLedgerCapacity"/>).</summary>
     public InMemoryUsageLedger(int capacity = 100_000)
@@ -34,10 +39,11 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         {
             if (_entries.TryAdd(entry.Id, entry))
             {
-                _byTime.Add(entry);
+                var end = _byTime.Count;
+                _byTime.Insert(end > _start && Order.Compare(_byTime[end - 1], entry) > 0 ? Position(entry) : end, entry);
                 if (_entries.Count > Capacity)
                 {
-                    Remove(_byTime.Min!);
+                    RemoveOldest();
                 }
             }
         }
@@ -51,13 +57,9 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            IEnumerable<UsageEntry> newestFirst = _byTime.Reverse();
-            if (query.Before is { } before && _entries.TryGetValue(before, out var cursor))
-            {
-                newestFirst = _byTime.GetViewBetween(_byTime.Min!, cursor).Reverse().Where(e => e.Id != before);
-            }
-
-            IReadOnlyList<UsageEntry> page = [.. newestFirst.Where(e => Matches(e, query)).Take(query.Limit)];
+            // Entries before the cursor (when it is still kept), newest first.
+            var end = query.Before is { } before && _entries.TryGetValue(before, out var cursor) ? Position(cursor) : _byTime.Count;
+            IReadOnlyList<UsageEntry> page = [.. NewestFirst(end).Where(e => Matches(e, query)).Take(query.Limit)];
             return ValueTask.FromResult(page);
         }
     }
@@ -68,7 +70,7 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            IReadOnlyList<UsageSummary> rows = [.. _byTime.Where(e => Matches(e, query))
+            IReadOnlyList<UsageSummary> rows = [.. _byTime.Skip(_start).Where(e => Matches(e, query))
                 .GroupBy(e => new UsageSummary(e.Currency, 0, 0, 0, 0, 0, TimeSpan.Zero)
                 {
                     TenantId = groupBy.HasFlag(UsageDimensions.Tenant) ? e.TenantId : null,
@@ -105,9 +107,9 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         var deleted = 0;
         lock (_gate)
         {
-            while (deleted < batchSize && _byTime.Min is { } oldest && oldest.At < cutoff)
+            while (deleted < batchSize && _start < _byTime.Count && _byTime[_start].At < cutoff)
             {
-                Remove(oldest);
+                RemoveOldest();
                 deleted++;
             }
         }
@@ -115,10 +117,30 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         return ValueTask.FromResult(deleted);
     }
 
-    private void Remove(UsageEntry entry)
+    /// <summary>Where <paramref name="entry"/> is, or would go, among the kept entries.</summary>
+    private int Position(UsageEntry entry)
     {
-        _byTime.Remove(entry);
-        _entries.Remove(entry.Id);
+        var found = _byTime.BinarySearch(_start, _byTime.Count - _start, entry, Order);
+        return found >= 0 ? found : ~found;
+    }
+
+    private IEnumerable<UsageEntry> NewestFirst(int end)
+    {
+        for (var i = end - 1; i >= _start; i--)
+        {
+            yield return _byTime[i];
+        }
+    }
+
+    private void RemoveOldest()
+    {
+        _entries.Remove(_byTime[_start].Id);
+        _byTime[_start++] = null!;
+        if (_start > 1024 && _start > _byTime.Count - _start)
+        {
+            _byTime.RemoveRange(0, _start);
+            _start = 0;
+        }
     }
 
     private static bool Matches(UsageEntry e, UsageQuery q) =>

@@ -34,6 +34,31 @@ public sealed class UsageLedgerBoundsTests
     }
 
     [Fact]
+    public async Task Entries_recorded_out_of_order_are_listed_and_dropped_by_time_however_many_come_and_go()
+    {
+        var ledger = new InMemoryUsageLedger(capacity: 1_500);
+        var random = new Random(7);
+        var entries = new List<UsageEntry>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            // Calls end out of order by up to a few seconds, as concurrent ones do.
+            var entry = Entry(Start.AddSeconds(i - random.Next(0, 4)));
+            entries.Add(entry);
+            await ledger.RecordAsync(entry);
+        }
+
+        var newestFirst = entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToList();
+        var all = await ledger.ListAsync(new UsageQuery("tenant-a") { Limit = 1_000 });
+        var page = await ledger.ListAsync(new UsageQuery("tenant-a") { Before = newestFirst[100].Id, Limit = 50 });
+        var deleted = await ledger.DeleteOlderThanAsync(newestFirst[1_000].At, batchSize: 10_000);
+
+        Assert.Equal(newestFirst.Take(1_000).Select(e => e.Id), all.Select(e => e.Id));
+        Assert.Equal(newestFirst.Skip(101).Take(50).Select(e => e.Id), page.Select(e => e.Id));
+        Assert.Equal(newestFirst.Take(1_500).Count(e => e.At < newestFirst[1_000].At), deleted);
+        Assert.Equal(1_500 - deleted, Assert.Single(await ledger.SummarizeAsync(new UsageQuery("tenant-a"), UsageDimensions.None)).Calls);
+    }
+
+    [Fact]
     public void A_capacity_below_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryUsageLedger(capacity: 0));
