@@ -89,8 +89,6 @@ N8nBridgeConfiguration.AddTo(builder.Services, builder.Configuration);
 
 // Nothing the runtime serves is protected by data protection (no cookies); keep its keys in memory, not on disk.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
 // One contract, two protocols: the gRPC services are also served as HTTP/JSON under /v1 by JSON transcoding.
 builder.Services.AddGrpc(o =>
@@ -132,7 +130,12 @@ builder.Services.AddOpenTelemetry()
     .ConfigureResource(resource => resource.AddService("allixios-runtime"))
     .WithMetrics(metrics => metrics
     .AddMeter(AllixiosTelemetry.Name)
-    .AddAspNetCoreInstrumentation()
+    // ASP.NET Core's meters named one by one rather than all of them (AddAspNetCoreInstrumentation): HTTP server
+    // requests, Kestrel's connections and handled exceptions. Left out are the ones that record on every request what
+    // these already say or that a runtime operator rarely reads (routing match attempts, authentication durations, the
+    // memory pool's every rent), a few per cent of each API call's CPU, and those of features the runtime does not use
+    // (SignalR, Blazor, Identity, rate limiting, authorization).
+    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
     .AddPrometheusExporter());
 
 var app = builder.Build();
@@ -153,13 +156,12 @@ app.UseMiddleware<ProblemDetailsMiddleware>();
 app.Use(EmptyJsonBody.ApplyAsync);
 
 // HTTP caching headers sit inside ProblemDetailsMiddleware, so that errors reach it untouched (it only handles 200s)
-// and a failure of its own still becomes problem+json; and outside authentication and the endpoints, so that a 304
-// is decided only after the handler ran its API-key and scope checks and answered 200 to this very caller. Routing
-// comes after it (not at the start, where WebApplication would put it) so that a HEAD it turns into a GET is
-// routed to the GET endpoint.
+// and a failure of its own still becomes problem+json; and outside the endpoints, so that a 304 is decided only after
+// the handler ran its API-key and scope checks (ApiKeyInterceptor, only where a caller is needed) and answered 200 to
+// this very caller. Routing comes after it (not at the start, where WebApplication would put it) so that a HEAD it
+// turns into a GET is routed to the GET endpoint.
 app.UseMiddleware<HttpCachingMiddleware>();
 app.UseRouting();
-app.UseAuthentication();
 
 app.MapGrpcService<TenantsService>();
 app.MapGrpcService<ApiKeysService>();

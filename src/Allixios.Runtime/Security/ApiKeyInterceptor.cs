@@ -1,7 +1,6 @@
 using Allixios.Runtime.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Authentication;
 
 namespace Allixios.Runtime.Security;
 
@@ -59,16 +58,15 @@ internal sealed class ApiKeyInterceptor : Interceptor
             return;
         }
 
-        var result = await http.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
-        if (result.Succeeded)
+        var (principal, refusal) = await ApiKeyAuthentication.AuthenticateAsync(http);
+        if (principal is not null)
         {
-            http.User = result.Principal;
+            http.User = principal;
             return;
         }
 
-        var message = result.Failure?.Message
-            ?? "No API key was sent: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.";
-        throw ErrorMapping.WithReason(new Status(StatusCode.Unauthenticated, message), http, result.Failure is null ? "missing_api_key" : "invalid_api_key");
+        var message = refusal ?? "No API key was sent: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.";
+        throw ErrorMapping.WithReason(new Status(StatusCode.Unauthenticated, message), http, refusal is null ? "missing_api_key" : "invalid_api_key");
     }
 
     private static async Task EnsureAuthenticatedAsync(ServerCallContext context)

@@ -22,7 +22,7 @@ internal sealed record Caller(string TenantId, string KeyId, string KeyName, IRe
             throw new RpcException(new Status(StatusCode.Unauthenticated, "An API key is required."));
         }
 
-        // The principal of a busy key is shared by its requests (ApiKeyAuthenticationHandler), so its caller is read once.
+        // The principal of a busy key is shared by its requests (ApiKeyAuthentication), so its caller is read once.
         return Callers.GetValue(user, static user => new Caller(
             Claim(user, CallerClaims.TenantId),
             Claim(user, CallerClaims.KeyId),

@@ -355,6 +355,7 @@ public sealed class EmbeddedRuntimeTests(EmbeddedRuntimeFixture fixture) : IClas
         Assert.Contains("swagger", await docs.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("allixios_api_key_authentications_total", metrics, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("kestrel_active_connections", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
