@@ -226,6 +226,14 @@ public sealed class ProviderWireFormatTests : IDisposable
 
         Assert.Equal(AiFailureKind.Unavailable, error.Kind);
         Assert.Contains("in time", error.Message, StringComparison.Ordinal);
+
+        // Attempt timeouts reuse their token sources: one that fired is not handed to the next calls.
+        _openAi.Reset();
+        _openAi.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Json(OpenAiCompletion));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("Hello from OpenAI", (await client.GetResponseAsync("Hi", new ChatOptions { ModelId = "gpt-4o-mini" })).Text);
+        }
     }
 
     [Fact]

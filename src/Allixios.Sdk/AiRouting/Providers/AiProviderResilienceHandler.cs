@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.ObjectPool;
 using Polly;
 using Polly.Timeout;
 
@@ -24,6 +25,11 @@ namespace Allixios.AiRouting.Providers;
 /// </remarks>
 internal sealed class AiProviderResilienceHandler : DelegatingHandler
 {
+    // First attempts on the system clock reuse their timeout's token source, and with it its timer: a new one per call
+    // created and queued a timer on every provider call. Sized for many calls in flight; a fake clock (tests) gets a new
+    // source each time, as the pool's reset timers run on the system clock.
+    private static readonly ObjectPool<CancellationTokenSource> TimeoutSources = new DefaultObjectPool<CancellationTokenSource>(new TimeoutSourcePolicy(), maximumRetained: 1024);
+
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly TimeSpan _attemptTimeout;
     private readonly TimeProvider _time;
@@ -103,10 +109,17 @@ internal sealed class AiProviderResilienceHandler : DelegatingHandler
     /// <summary>One attempt under the attempt timeout, as the pipeline's timeout strategy makes it: a timeout (not the caller's cancellation) becomes a <see cref="TimeoutRejectedException"/>.</summary>
     private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_attemptTimeout, _time);
-        using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+        var pooled = _time == TimeProvider.System;
+        var timeout = pooled ? TimeoutSources.Get() : new CancellationTokenSource(_attemptTimeout, _time);
+        if (pooled)
+        {
+            timeout.CancelAfter(_attemptTimeout);
+        }
+
         try
         {
+            // Unregistered before the source is reset for the next call (the end of this block comes before finally).
+            using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
             return Outcome.FromResult(await base.SendAsync(request, timeout.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -118,11 +131,39 @@ internal sealed class AiProviderResilienceHandler : DelegatingHandler
         {
             return Outcome.FromException<HttpResponseMessage>(e);
         }
+        finally
+        {
+            if (pooled)
+            {
+                TimeoutSources.Return(timeout);
+            }
+            else
+            {
+                timeout.Dispose();
+            }
+        }
     }
 
     private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage? response) => response?.Headers.RetryAfter?.Delta;
+
+    /// <summary>Keeps a token source that can be reset (its timer stopped, never cancelled); one that was cancelled is disposed.</summary>
+    private sealed class TimeoutSourcePolicy : PooledObjectPolicy<CancellationTokenSource>
+    {
+        public override CancellationTokenSource Create() => new();
+
+        public override bool Return(CancellationTokenSource source)
+        {
+            if (source.TryReset())
+            {
+                return true;
+            }
+
+            source.Dispose();
+            return false;
+        }
+    }
 
     /// <summary>The first attempt's outcome, handed to the pipeline's first callback once.</summary>
     private sealed class FirstAttempt(Outcome<HttpResponseMessage> outcome)
