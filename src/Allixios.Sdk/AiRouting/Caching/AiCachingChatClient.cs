@@ -72,15 +72,25 @@ public sealed class AiCachingChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = AsList(messages);
-        var plan = Plan(list, options);
-        if (plan is null)
+        CachePlan? plan;
+        try
         {
-            return await base.GetResponseAsync(list, options, cancellationToken);
+            plan = Plan(list, options);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ChatResponse>(e);
         }
 
+        // Most calls are not cached: they go on to the router without an async layer of this client's.
+        return plan is null ? base.GetResponseAsync(list, options, cancellationToken) : GetCachedResponseAsync(plan, list, options, cancellationToken);
+    }
+
+    private async Task<ChatResponse> GetCachedResponseAsync(CachePlan plan, IList<ChatMessage> list, ChatOptions? options, CancellationToken cancellationToken)
+    {
         var started = _time.GetTimestamp();
         var found = await LookupAsync(plan, cancellationToken);
         if (found is not null)
