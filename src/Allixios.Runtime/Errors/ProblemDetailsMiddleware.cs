@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Allixios.Runtime.Services;
 using Microsoft.AspNetCore.Http.Features;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
 
@@ -29,9 +30,10 @@ internal sealed class ProblemDetailsMiddleware(RequestDelegate next, ILogger<Pro
             return;
         }
 
-        if (context.Request.HasJsonContentType())
+        if (context.Request.HasJsonContentType() && !AiCompletionEndpoint.ReadsBodyOf(context.Request))
         {
-            // Small bodies (within the limit) are kept so that a transcoding error can be explained precisely.
+            // Small bodies (within the limit) are kept so that a transcoding error can be explained precisely. The
+            // completion endpoint reads its body whole itself and hands on what it cannot read as a seekable stream.
             context.Request.EnableBuffering();
         }
 

@@ -83,11 +83,20 @@ internal static class AiCompletionEndpoint
         }
     }
 
-    /// <summary>The request, or <see langword="null"/> (with the body rewound) when this endpoint cannot read it.</summary>
+    /// <summary>
+    /// Whether <paramref name="request"/> is one for this endpoint, which reads its body whole itself: ProblemDetailsMiddleware
+    /// need not buffer it (see <see cref="TryReadAsync"/>).
+    /// </summary>
+    public static bool ReadsBodyOf(HttpRequest request) => HttpMethods.IsPost(request.Method) && request.Path.Equals(Route, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The request, or <see langword="null"/> when this endpoint cannot read it: then the body it read is put back as
+    /// a stream of those bytes, for transcoding to read and ProblemDetailsMiddleware to explain.
+    /// </summary>
     private static async ValueTask<CompleteRequest?> TryReadAsync(HttpContext http)
     {
-        // ProblemDetailsMiddleware buffers JSON bodies, so one read here can be rewound for transcoding; others go there unread.
-        if (!http.Request.HasJsonContentType() || !http.Request.Body.CanSeek)
+        // Other content goes to transcoding unread.
+        if (!http.Request.HasJsonContentType())
         {
             return null;
         }
@@ -115,7 +124,7 @@ internal static class AiCompletionEndpoint
                 return request;
             }
 
-            body.Position = 0;
+            http.Request.Body = new MemoryStream(buffer.AsSpan(0, filled).ToArray(), writable: false);
             return null;
         }
         finally
