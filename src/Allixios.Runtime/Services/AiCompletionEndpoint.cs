@@ -1,6 +1,7 @@
 using System.Buffers;
 using Allixios.AiRouting;
 using Allixios.AiRouting.Caching;
+using Allixios.IO;
 using Allixios.Runtime.Contracts.V1;
 using Allixios.Runtime.Errors;
 using Allixios.Runtime.Security;
@@ -27,9 +28,6 @@ internal static class AiCompletionEndpoint
     public const string Route = "/v1/ai:complete";
 
     private const string GrpcMethod = "/allixios.v1.Ai/Complete";
-
-    // Bodies up to this are read into one pooled buffer of their announced length.
-    private const int MaxPooledBody = 1 << 20;
 
     private static RequestDelegate? _transcoded;
 
@@ -101,24 +99,9 @@ internal static class AiCompletionEndpoint
             return null;
         }
 
-        var body = http.Request.Body;
-        var buffer = ArrayPool<byte>.Shared.Rent(http.Request.ContentLength is { } length and > 0 and < MaxPooledBody ? (int)length : 4096);
+        var (buffer, filled) = await PooledReads.ReadToEndAsync(http.Request.Body, http.Request.ContentLength, http.RequestAborted);
         try
         {
-            var filled = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(filled), http.RequestAborted)) > 0)
-            {
-                filled += read;
-                if (filled == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-            }
-
             if (CompleteRequestJson.TryParse(buffer.AsSpan(0, filled), out var request))
             {
                 return request;
