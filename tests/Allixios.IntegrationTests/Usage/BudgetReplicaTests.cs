@@ -45,6 +45,14 @@ public sealed class BudgetReplicaTests(MigratedPostgresDatabase database) : ICla
             hosts.Add(builder.Build());
         }
 
+        // Held jobs wait for the budget's next day, which starts at midnight UTC: a run that straddled it would see two
+        // days' budgets. So a run that would start in the last minute and a half of the day waits for the new one.
+        var untilMidnight = DateTimeOffset.UtcNow.Date.AddDays(1) - DateTime.UtcNow;
+        if (untilMidnight < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(untilMidnight + TimeSpan.FromSeconds(1));
+        }
+
         var budgets = hosts[0].Services.GetRequiredService<BudgetClient>();
         var budget = await budgets.CreateAsync(tenant, new NewBudget(BudgetPeriod.Day, "USD", Limit));
         var client = hosts[0].Services.GetRequiredService<JobClient>();
@@ -62,8 +70,9 @@ public sealed class BudgetReplicaTests(MigratedPostgresDatabase database) : ICla
         {
             await using var system = await PostgresScope.ForSystemAsync(database.DataSource);
             decimal mostCommitted = 0;
-            // Done when every job has run or waits for tomorrow's budget.
-            while (await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE state IN ('available', 'running') OR (state = 'retrying' AND run_at < now() + interval '1 hour')") > 0)
+            // Done when every job has run or waits for the budget's next window. Not "within the hour": late in the UTC
+            // day the next window is less than an hour away, and the loop never ended.
+            while (await ScalarAsync(system, "SELECT count(*) FROM jobs WHERE state IN ('available', 'running') OR (state = 'retrying' AND run_at < @windowEnd)", budget.WindowEnd) > 0)
             {
                 var current = await budgets.GetAsync(tenant, budget.Id);
                 mostCommitted = Math.Max(mostCommitted, current.Spent + current.Reserved);
@@ -90,9 +99,14 @@ public sealed class BudgetReplicaTests(MigratedPostgresDatabase database) : ICla
         }
     }
 
-    private static async Task<long> ScalarAsync(PostgresScope scope, string sql)
+    private static async Task<long> ScalarAsync(PostgresScope scope, string sql, DateTimeOffset? windowEnd = null)
     {
         await using var command = scope.CreateCommand(sql);
+        if (windowEnd is { } end)
+        {
+            command.Parameters.AddWithValue("windowEnd", end);
+        }
+
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
