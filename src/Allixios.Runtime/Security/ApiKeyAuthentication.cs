@@ -24,7 +24,7 @@ internal static class ApiKeyAuthentication
     /// <summary>
     /// The caller's principal; or no principal and why the key was refused, or neither when no key was sent.
     /// </summary>
-    public static async ValueTask<(ClaimsPrincipal? Principal, string? Refusal)> AuthenticateAsync(HttpContext http)
+    public static async ValueTask<(ClaimsPrincipal? Principal, string? Refusal)> AuthenticateAsync(HttpContext http, ApiKeyAuthenticator authenticator)
     {
         var presented = PresentedKey(http.Request.Headers);
         if (presented is null)
@@ -32,7 +32,6 @@ internal static class ApiKeyAuthentication
             return (null, null);
         }
 
-        var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
         var result = await authenticator.AuthenticateAsync(presented, http.RequestAborted);
         return result.Succeeded ? (Principals.GetValue(result.Key!, Principal), null) : (null, result.Message);
     }

@@ -1,4 +1,5 @@
 using Allixios.Runtime.Errors;
+using Allixios.Tenancy;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -51,14 +52,21 @@ internal sealed class ApiKeyInterceptor : Interceptor
     }
 
     /// <summary>Throws Unauthenticated, saying why, unless the request carries a valid API key; endpoints outside gRPC call it too.</summary>
-    public static async Task EnsureAuthenticatedAsync(HttpContext http)
+    public static Task EnsureAuthenticatedAsync(HttpContext http) =>
+        EnsureAuthenticatedAsync(http, http.RequestServices.GetRequiredService<ApiKeyAuthenticator>());
+
+    /// <summary>
+    /// <see cref="EnsureAuthenticatedAsync(HttpContext)"/> with the authenticator (a singleton) at hand, for endpoints
+    /// that take it once rather than open the request's service scope for it.
+    /// </summary>
+    public static async Task EnsureAuthenticatedAsync(HttpContext http, ApiKeyAuthenticator authenticator)
     {
         if (http.User.Identity?.IsAuthenticated == true)
         {
             return;
         }
 
-        var (principal, refusal) = await ApiKeyAuthentication.AuthenticateAsync(http);
+        var (principal, refusal) = await ApiKeyAuthentication.AuthenticateAsync(http, authenticator);
         if (principal is not null)
         {
             http.User = principal;

@@ -29,26 +29,33 @@ internal static class AiCompletionEndpoint
 
     private const string GrpcMethod = "/allixios.v1.Ai/Complete";
 
-    private static RequestDelegate? _transcoded;
 
     // The buffers answers are written into, kept for the next answers (Kestrel has copied the bytes once the write returns).
     private static readonly ObjectPool<ArrayBufferWriter<byte>> AnswerBuffers = new DefaultObjectPool<ArrayBufferWriter<byte>>(new AnswerBufferPolicy());
 
     /// <summary>Maps the endpoint ahead of (lower order than) the transcoded route of the same path.</summary>
-    public static void Map(WebApplication app) => app.MapPost(Route, HandleAsync).WithOrder(-1).ExcludeFromDescription();
+    public static void Map(WebApplication app)
+    {
+        // What the endpoint uses are singletons, taken once here: resolving them from RequestServices would open (and
+        // at the end dispose) the request's service scope on every call, for the same instances.
+        var chat = app.Services.GetRequiredService<AiCachingChatClient>();
+        var authenticator = app.Services.GetRequiredService<ApiKeyAuthenticator>();
+        var transcoded = new Lazy<RequestDelegate>(() => Transcoded(app.Services.GetRequiredService<EndpointDataSource>()));
+        app.MapPost(Route, (RequestDelegate)(http => HandleAsync(http, chat, authenticator, transcoded))).WithOrder(-1).ExcludeFromDescription();
+    }
 
-    private static async Task HandleAsync(HttpContext http, AiCachingChatClient chat)
+    private static async Task HandleAsync(HttpContext http, AiCachingChatClient chat, ApiKeyAuthenticator authenticator, Lazy<RequestDelegate> transcoded)
     {
         var request = await TryReadAsync(http);
         if (request is null)
         {
-            await Transcoded(http)(http);
+            await transcoded.Value(http);
             return;
         }
 
         try
         {
-            await ApiKeyInterceptor.EnsureAuthenticatedAsync(http);
+            await ApiKeyInterceptor.EnsureAuthenticatedAsync(http, authenticator);
             var caller = Caller.From(http);
             caller.Require(ApiScopes.AiWrite);
             var (messages, options) = AiService.ToChat(request, caller);
@@ -116,16 +123,12 @@ internal static class AiCompletionEndpoint
         }
     }
 
-    private static RequestDelegate Transcoded(HttpContext http)
-    {
-        return _transcoded ??= Find(http.RequestServices.GetRequiredService<EndpointDataSource>());
-
-        static RequestDelegate Find(EndpointDataSource endpoints) => endpoints.Endpoints
-            .OfType<RouteEndpoint>()
-            .FirstOrDefault(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName == GrpcMethod && e.RoutePattern.RawText?.TrimStart('/') == Route.TrimStart('/'))
-            ?.RequestDelegate
-            ?? throw new InvalidOperationException($"The transcoded endpoint of {GrpcMethod} at {Route} is not mapped.");
-    }
+    /// <summary>The transcoded endpoint this one stands in front of (found once the endpoints are all mapped).</summary>
+    private static RequestDelegate Transcoded(EndpointDataSource endpoints) => endpoints.Endpoints
+        .OfType<RouteEndpoint>()
+        .FirstOrDefault(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName == GrpcMethod && e.RoutePattern.RawText?.TrimStart('/') == Route.TrimStart('/'))
+        ?.RequestDelegate
+        ?? throw new InvalidOperationException($"The transcoded endpoint of {GrpcMethod} at {Route} is not mapped.");
 
     private sealed class AnswerBufferPolicy : PooledObjectPolicy<ArrayBufferWriter<byte>>
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Allixios.AiRouting.Providers;
@@ -74,16 +73,29 @@ public sealed class AiProviderClients
         {
             if (!string.IsNullOrEmpty(settings.ApiKey))
             {
-                http.DefaultRequestHeaders.Add("x-api-key", settings.ApiKey);
+                AddDefaultHeader(http, settings, "x-api-key", settings.ApiKey);
             }
 
-            http.DefaultRequestHeaders.Add("anthropic-version", settings.AnthropicVersion);
+            AddDefaultHeader(http, settings, "anthropic-version", settings.AnthropicVersion);
         }
         else if (!string.IsNullOrEmpty(settings.ApiKey))
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+            AddDefaultHeader(http, settings, "Authorization", "Bearer " + settings.ApiKey);
         }
 
         return http;
+    }
+
+    /// <summary>
+    /// Adds a header every request carries, kept as the string it is: a parsed header would be copied into each request
+    /// as a parsed value and formatted into a string again when it is sent.
+    /// </summary>
+    private static void AddDefaultHeader(HttpClient http, AiProviderOptions settings, string name, string value)
+    {
+        if (!http.DefaultRequestHeaders.TryAddWithoutValidation(name, value))
+        {
+            // AiRoutingOptions refuses such values when validated; options built in code may not have been.
+            throw new InvalidOperationException($"The {name} header for the AiRouting provider at {settings.BaseAddress} cannot be sent: its value has a line break.");
+        }
     }
 }

@@ -111,6 +111,12 @@ public sealed class AiRoutingOptions : IValidatableObject
             {
                 yield return new ValidationResult($"AiRouting provider '{name}' needs an absolute BaseAddress, e.g. https://api.openai.com/v1/.", [nameof(Providers)]);
             }
+
+            // Sent as headers: a control character (a pasted line break) would end the header, or the request.
+            if (provider.ApiKey?.Any(char.IsControl) == true || provider.AnthropicVersion?.Any(char.IsControl) == true)
+            {
+                yield return new ValidationResult($"The ApiKey or AnthropicVersion of AiRouting provider '{name}' has a control character (a line break?); remove it.", [nameof(Providers)]);
+            }
         }
 
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

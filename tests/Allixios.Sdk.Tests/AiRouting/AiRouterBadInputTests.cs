@@ -97,4 +97,18 @@ public sealed class AiRouterBadInputTests
         Assert.Contains(errors, e => e!.Contains("used twice", StringComparison.Ordinal));
         Assert.Contains(errors, e => e!.Contains("'missing'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_provider_key_with_a_line_break_fails_validation_and_is_never_sent()
+    {
+        var options = new AiRoutingOptions();
+        options.Providers["pasted"] = new AiProviderOptions { Kind = AiProviderKind.OpenAi, BaseAddress = new Uri("http://127.0.0.1:9/v1/"), ApiKey = "sk-test\r\nX-Injected: yes" };
+        options.Providers["clean"] = new AiProviderOptions { Kind = AiProviderKind.Anthropic, BaseAddress = new Uri("http://127.0.0.1:9/v1/"), ApiKey = "sk-ant-test" };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("'pasted'", error, StringComparison.Ordinal);
+        Assert.Contains("control character", error, StringComparison.Ordinal);
+    }
 }

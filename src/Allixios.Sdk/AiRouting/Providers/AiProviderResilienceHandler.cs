@@ -68,13 +68,56 @@ internal sealed class AiProviderResilienceHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var first = await AttemptAsync(request, cancellationToken).ConfigureAwait(false);
-        if (first.Result is { IsSuccessStatusCode: true } healthy)
+        // The first attempt, under the attempt timeout as the pipeline's timeout strategy makes it: a timeout (not the
+        // caller's cancellation) becomes a TimeoutRejectedException. Made here rather than in a method of its own, so
+        // the healthy call has one async layer in this handler.
+        Outcome<HttpResponseMessage> first;
+        var pooled = _time == TimeProvider.System;
+        var timeout = pooled ? TimeoutSources.Get() : new CancellationTokenSource(_attemptTimeout, _time);
+        if (pooled)
         {
-            return healthy;
+            timeout.CancelAfter(_attemptTimeout);
         }
 
-        // Not a success: the pipeline takes over, its first attempt being the one just made.
+        try
+        {
+            // Unregistered before the source is reset for the next call (the end of this block comes before finally).
+            using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+            var response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            first = Outcome.FromResult(response);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            first = Outcome.FromException<HttpResponseMessage>(
+                new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{_attemptTimeout}'.", _attemptTimeout, e));
+        }
+        catch (Exception e)
+        {
+            first = Outcome.FromException<HttpResponseMessage>(e);
+        }
+        finally
+        {
+            if (pooled)
+            {
+                TimeoutSources.Return(timeout);
+            }
+            else
+            {
+                timeout.Dispose();
+            }
+        }
+
+        return await RetryAsync(request, first, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After a first attempt that did not succeed: the pipeline takes over, its first attempt being that one.</summary>
+    private async Task<HttpResponseMessage> RetryAsync(HttpRequestMessage request, Outcome<HttpResponseMessage> first, CancellationToken cancellationToken)
+    {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -103,44 +146,6 @@ internal sealed class AiProviderResilienceHandler : DelegatingHandler
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    /// <summary>One attempt under the attempt timeout, as the pipeline's timeout strategy makes it: a timeout (not the caller's cancellation) becomes a <see cref="TimeoutRejectedException"/>.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var pooled = _time == TimeProvider.System;
-        var timeout = pooled ? TimeoutSources.Get() : new CancellationTokenSource(_attemptTimeout, _time);
-        if (pooled)
-        {
-            timeout.CancelAfter(_attemptTimeout);
-        }
-
-        try
-        {
-            // Unregistered before the source is reset for the next call (the end of this block comes before finally).
-            using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
-            return Outcome.FromResult(await base.SendAsync(request, timeout.Token).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return Outcome.FromException<HttpResponseMessage>(
-                new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{_attemptTimeout}'.", _attemptTimeout, e));
-        }
-        catch (Exception e)
-        {
-            return Outcome.FromException<HttpResponseMessage>(e);
-        }
-        finally
-        {
-            if (pooled)
-            {
-                TimeoutSources.Return(timeout);
-            }
-            else
-            {
-                timeout.Dispose();
-            }
         }
     }
 

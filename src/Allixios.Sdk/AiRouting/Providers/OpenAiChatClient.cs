@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -14,7 +13,8 @@ namespace Allixios.AiRouting.Providers;
 /// </summary>
 public sealed class OpenAiChatClient : IChatClient
 {
-    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+    // Sent as it is: a MediaTypeHeaderValue would be formatted anew into a string for every request.
+    private const string JsonUtf8 = "application/json; charset=utf-8";
 
     private readonly IOpenAiApi _api;
     private readonly string _provider;
@@ -46,20 +46,34 @@ public sealed class OpenAiChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
-        // As Refit joins them: the base address's path without its trailing slash, then the method's path.
+        // As Refit joins them: the base address's path without its trailing slash, then the method's path. Made
+        // absolute once, so that HttpClient neither combines it with its base address nor parses the result again on
+        // every request (the host and path are then read from this one instance, which keeps them once computed).
         var basePath = http.BaseAddress?.AbsolutePath.TrimEnd('/') ?? string.Empty;
-        _completions = new Uri(basePath + "/chat/completions", UriKind.Relative);
+        var path = basePath + "/chat/completions";
+        _completions = http.BaseAddress is { } baseAddress ? new Uri(baseAddress, path) : new Uri(path, UriKind.Relative);
     }
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = BuildRequest(messages, options, stream: false);
-        if (_http is not null)
+        OpenAiWire.ChatRequest request;
+        try
         {
-            return ToChatResponse(await CompleteDirectAsync(_http, request, cancellationToken), request);
+            request = BuildRequest(messages, options, stream: false);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: a request that cannot be built is a faulted task, not a throw.
+            return Task.FromException<ChatResponse>(e);
         }
 
+        // The direct call is the hot path: no async layer here above the one that sends.
+        return _http is not null ? CompleteDirectAsync(_http, request, cancellationToken) : CompleteThroughRefitAsync(request, cancellationToken);
+    }
+
+    private async Task<ChatResponse> CompleteThroughRefitAsync(OpenAiWire.ChatRequest request, CancellationToken cancellationToken)
+    {
         IApiResponse<OpenAiWire.ChatResponse> response;
         try
         {
@@ -175,12 +189,13 @@ public sealed class OpenAiChatClient : IChatClient
     }
 
     /// <summary>The unary completion over <paramref name="http"/>, with the errors the Refit call reports for the same failures.</summary>
-    private async Task<OpenAiWire.ChatResponse> CompleteDirectAsync(HttpClient http, OpenAiWire.ChatRequest request, CancellationToken cancellationToken)
+    private async Task<ChatResponse> CompleteDirectAsync(HttpClient http, OpenAiWire.ChatRequest request, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, _completions)
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OpenAiWireJson.Default.ChatRequest)) { Headers = { ContentType = JsonUtf8 } },
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OpenAiWireJson.Default.ChatRequest)),
         };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", JsonUtf8);
         HttpResponseMessage response;
         try
         {
@@ -213,7 +228,7 @@ public sealed class OpenAiChatClient : IChatClient
                 throw ProviderErrors.FromTransport(_provider, ex, cancellationToken);
             }
 
-            return body ?? throw ProviderErrors.UnreadableBody(_provider, response.StatusCode, "the body is JSON null");
+            return ToChatResponse(body ?? throw ProviderErrors.UnreadableBody(_provider, response.StatusCode, "the body is JSON null"), request);
         }
     }
 
