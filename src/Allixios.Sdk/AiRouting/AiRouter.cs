@@ -725,13 +725,36 @@ public sealed class AiRouter : IChatClient, IEmbeddingGenerator<string, Embeddin
         }
     }
 
-    private static ChatOptions ForDeployment(ChatOptions? options, DeploymentState deployment, int maxOutputTokens)
+    /// <summary>
+    /// The caller's options for one attempt on <paramref name="deployment"/>: its upstream model and output limit, and
+    /// every other setting as the caller made it. Unlike <see cref="ChatOptions.Clone"/> it shares the caller's lists
+    /// and <c>AdditionalProperties</c> instead of copying them on every attempt: the deployments' clients only read
+    /// them. A test checks that every settable property of <see cref="ChatOptions"/> is carried over, so a new one is
+    /// not silently dropped.
+    /// </summary>
+    internal static ChatOptions ForDeployment(ChatOptions? options, DeploymentState deployment, int maxOutputTokens) => new()
     {
-        var attempt = options?.Clone() ?? new ChatOptions();
-        attempt.ModelId = deployment.Deployment.UpstreamModel;
-        attempt.MaxOutputTokens = maxOutputTokens;
-        return attempt;
-    }
+        ModelId = deployment.Deployment.UpstreamModel,
+        MaxOutputTokens = maxOutputTokens,
+        AdditionalProperties = options?.AdditionalProperties,
+        AllowBackgroundResponses = options?.AllowBackgroundResponses,
+        AllowMultipleToolCalls = options?.AllowMultipleToolCalls,
+        ContinuationToken = options?.ContinuationToken,
+        ConversationId = options?.ConversationId,
+        FrequencyPenalty = options?.FrequencyPenalty,
+        Instructions = options?.Instructions,
+        PresencePenalty = options?.PresencePenalty,
+        RawRepresentationFactory = options?.RawRepresentationFactory,
+        Reasoning = options?.Reasoning,
+        ResponseFormat = options?.ResponseFormat,
+        Seed = options?.Seed,
+        StopSequences = options?.StopSequences,
+        Temperature = options?.Temperature,
+        ToolMode = options?.ToolMode,
+        Tools = options?.Tools,
+        TopK = options?.TopK,
+        TopP = options?.TopP,
+    };
 
     /// <summary>What a call may cost at most: the dearest of the deployments it may be routed to, so a failover stays within the reservation.</summary>
     private decimal MaximumCost(AiCallCharge charge, int[] ranked, int count)

@@ -152,6 +152,55 @@ public sealed class AiRouterPolicyTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public async Task Every_setting_of_the_callers_options_reaches_the_deployment_with_its_model_and_output_limit()
+    {
+        var router = Router();
+        var options = new ChatOptions
+        {
+            ModelId = "medium",
+            MaxOutputTokens = 300,
+            AdditionalProperties = new() { ["custom"] = "value" },
+            AllowBackgroundResponses = true,
+            AllowMultipleToolCalls = true,
+            ContinuationToken = ResponseContinuationToken.FromBytes(new byte[] { 1, 2, 3 }),
+            ConversationId = "conversation-1",
+            FrequencyPenalty = 0.5f,
+            Instructions = "Be brief.",
+            PresencePenalty = 0.25f,
+            RawRepresentationFactory = _ => new object(),
+            Reasoning = new ReasoningOptions(),
+            ResponseFormat = ChatResponseFormat.Json,
+            Seed = 42,
+            StopSequences = ["END"],
+            Temperature = 0.3f,
+            ToolMode = ChatToolMode.Auto,
+            // Empty: the providers here send no tools, so the router refuses calls that bring some.
+            Tools = [],
+            TopK = 7,
+            TopP = 0.9f,
+        };
+
+        await router.GetResponseAsync("Hi", options);
+
+        var sent = _clients["d-medium"].LastOptions!;
+        Assert.Equal("medium", sent.ModelId);
+        Assert.Equal(300, sent.MaxOutputTokens);
+        foreach (var property in typeof(ChatOptions).GetProperties().Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+        {
+            var given = property.GetValue(options);
+            // A ChatOptions property this test does not set is one the router may not carry over: set it above, then
+            // make sure AiRouter.ForDeployment copies it.
+            Assert.True(given is not null, $"ChatOptions.{property.Name} is new: set it in this test and carry it over in AiRouter.ForDeployment.");
+            if (property.Name is not (nameof(ChatOptions.ModelId) or nameof(ChatOptions.MaxOutputTokens)))
+            {
+                Assert.True(Equals(given, property.GetValue(sent)), $"ChatOptions.{property.Name} did not reach the deployment.");
+            }
+        }
+
+        Assert.NotSame(options, sent);
+    }
+
     internal AiRouter Router(Action<AiRoutingOptions>? configure = null, Dictionary<string, int>? weights = null)
     {
         var options = new AiRoutingOptions { UseDefaultPriceTable = false };
