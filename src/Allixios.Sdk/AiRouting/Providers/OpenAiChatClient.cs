@@ -217,7 +217,7 @@ public sealed class OpenAiChatClient : IChatClient
             OpenAiWire.ChatResponse? body;
             try
             {
-                body = await PooledJsonBody.ReadAsync(response.Content, OpenAiWireJson.Default.ChatResponse, cancellationToken);
+                body = await PooledJsonBody.ReadAsync(response.Content, OpenAiChatAnswerJson.Read, cancellationToken);
             }
             catch (JsonException ex)
             {
