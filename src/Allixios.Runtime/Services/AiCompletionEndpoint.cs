@@ -29,7 +29,6 @@ internal static class AiCompletionEndpoint
 
     private const string GrpcMethod = "/allixios.v1.Ai/Complete";
 
-
     // The buffers answers are written into, kept for the next answers (Kestrel has copied the bytes once the write returns).
     private static readonly ObjectPool<ArrayBufferWriter<byte>> AnswerBuffers = new DefaultObjectPool<ArrayBufferWriter<byte>>(new AnswerBufferPolicy());
 
