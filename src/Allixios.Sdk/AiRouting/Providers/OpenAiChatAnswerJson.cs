@@ -69,23 +69,12 @@ internal static class OpenAiChatAnswerJson
             }
             else if (reader.ValueTextEquals("created"u8))
             {
-                if (!reader.Read())
+                if (!TryReadOptionalInt64(ref reader, out var created))
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    answer.Created = null;
-                }
-                else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created))
-                {
-                    answer.Created = created;
-                }
-                else
-                {
-                    return false;
-                }
+                answer.Created = created;
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -194,14 +183,9 @@ internal static class OpenAiChatAnswerJson
     private static bool TryReadMessage(ref Utf8JsonReader reader, out OpenAiWire.Message? message)
     {
         message = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsObjectOrNull(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         message = new OpenAiWire.Message();
@@ -237,14 +221,9 @@ internal static class OpenAiChatAnswerJson
     private static bool TryReadUsage(ref Utf8JsonReader reader, out OpenAiWire.Usage? usage)
     {
         usage = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsObjectOrNull(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         usage = new OpenAiWire.Usage();
@@ -298,14 +277,9 @@ internal static class OpenAiChatAnswerJson
     private static bool TryReadPromptDetails(ref Utf8JsonReader reader, out OpenAiWire.PromptDetails? details)
     {
         details = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsObjectOrNull(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         details = new OpenAiWire.PromptDetails();
@@ -313,23 +287,12 @@ internal static class OpenAiChatAnswerJson
         {
             if (reader.ValueTextEquals("cached_tokens"u8))
             {
-                if (!reader.Read())
+                if (!TryReadOptionalInt64(ref reader, out var cached))
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    details.CachedTokens = null;
-                }
-                else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var cached))
-                {
-                    details.CachedTokens = cached;
-                }
-                else
-                {
-                    return false;
-                }
+                details.CachedTokens = cached;
             }
             else if (!TrySkipUnknown(ref reader))
             {
@@ -338,6 +301,31 @@ internal static class OpenAiChatAnswerJson
         }
 
         return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>Whether the current token starts an object or is null (<paramref name="isNull"/>); anything else is not the usual shape.</summary>
+    private static bool IsObjectOrNull(ref Utf8JsonReader reader, out bool isNull)
+    {
+        isNull = reader.TokenType == JsonTokenType.Null;
+        return isNull || reader.TokenType == JsonTokenType.StartObject;
+    }
+
+    /// <summary>A whole number or null value; anything else is not the usual shape.</summary>
+    private static bool TryReadOptionalInt64(ref Utf8JsonReader reader, out long? value)
+    {
+        value = null;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
+        {
+            value = number;
+            return true;
+        }
+
+        return reader.TokenType == JsonTokenType.Null;
     }
 
     /// <summary>A string or null value; anything else is not the usual shape.</summary>
